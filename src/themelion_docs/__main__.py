@@ -1,0 +1,3 @@
+from themelion_docs.cli import main
+
+raise SystemExit(main())

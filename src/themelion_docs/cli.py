@@ -1,0 +1,159 @@
+"""Command line: ``themelion check | rules | explain``.
+
+Exit codes: 0 no errors, 1 some page has an error, 2 usage or configuration
+error. Everything printed is for authors, in Portuguese.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from themelion_docs import __version__
+from themelion_docs.checker import PageSource, check_sources
+from themelion_docs.config import CheckConfig, ConfigError, load_config
+from themelion_docs.explain import explain_rule, rules_table
+from themelion_docs.project import Project, ProjectError, find_config, load_project
+from themelion_docs.reports import FORMATS, render_text
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="themelion",
+        description="Verifica as lições da sala Backend do Themelion.",
+    )
+    parser.add_argument("--version", action="version", version=f"themelion {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMANDO")
+
+    check = commands.add_parser("check", help="verifica páginas (padrão: o docs_dir do mkdocs.yml, ou content/)")
+    check.add_argument("paths", nargs="*", metavar="CAMINHO", help="arquivos .md ou pastas")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text", help="formato do relatório")
+    check.add_argument("--output", metavar="ARQUIVO", help="grava o relatório no arquivo (o texto continua na tela)")
+    check.add_argument("--select", metavar="CÓDIGOS", default="", help="só estas regras (ex. F,S001,Q010)")
+    check.add_argument("--ignore", metavar="CÓDIGOS", default="", help="ignora estas regras (ex. Q091)")
+    check.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml do projeto (padrão: procurado a partir do caminho)")
+    check.add_argument("--no-hints", action="store_true", help="não mostra as dicas de correção")
+
+    commands.add_parser("rules", help="lista as regras")
+    explain = commands.add_parser("explain", help="explica uma regra")
+    explain.add_argument("code", metavar="CÓDIGO", help="código ou nome da regra (ex. Q020 ou diagrama-de-sequencia)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "rules":
+            print(rules_table(load_config()), end="")
+            return EXIT_OK
+        if args.command == "explain":
+            config = load_config()
+            spec = config.resolve(args.code)
+            if spec is None:
+                raise UsageError(f"regra desconhecida: «{args.code}». Veja a lista com `themelion rules`.")
+            print(explain_rule(spec), end="")
+            return EXIT_OK
+        parser.print_help()
+        return EXIT_USAGE
+    except (UsageError, ConfigError, ProjectError) as error:
+        print(f"themelion: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def run_check(args: argparse.Namespace) -> int:
+    project = resolve_project(args)
+    config = config_for(project, args.select, args.ignore)
+    targets = [Path(p) for p in args.paths] or [project.docs_dir]
+    sources = collect_sources(targets, project)
+    if not sources:
+        raise UsageError("nenhum arquivo .md encontrado em " + ", ".join(str(t) for t in targets))
+    checked = {s.path for s in sources}
+    context = [s for s in collect_sources([project.docs_dir], project) if s.path not in checked] \
+        if project.docs_dir.is_dir() else []
+    report = check_sources(sources, config, context_sources=context)
+    formatted = FORMATS[args.format](report) if args.format != "text" else render_text(report, hints=not args.no_hints)
+    if args.output:
+        Path(args.output).write_text(formatted, encoding="utf-8")
+        print(render_text(report, hints=not args.no_hints), end="")
+    else:
+        print(formatted, end="")
+    return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def resolve_project(args: argparse.Namespace) -> Project:
+    if args.config:
+        config_file = Path(args.config)
+        if not config_file.is_file():
+            raise UsageError(f"arquivo de configuração não encontrado: {config_file}")
+    else:
+        start = Path(args.paths[0]) if args.paths else Path.cwd()
+        config_file = find_config(start if start.exists() else Path.cwd())
+    fallback = Path("content") if Path("content").is_dir() else Path.cwd()
+    project = load_project(config_file, fallback)
+    return project
+
+
+def config_for(project: Project, select: str, ignore: str) -> CheckConfig:
+    options = project.options
+    split = lambda text: [c.strip() for c in text.split(",") if c.strip()]  # noqa: E731
+    return load_config(
+        overrides=options.get("rules") or {},
+        select=split(select) or list(options.get("select") or []),
+        ignore=[*split(ignore), *(options.get("ignore") or [])],
+    )
+
+
+def collect_sources(targets: Sequence[Path], project: Project) -> list[PageSource]:
+    sources: dict[str, PageSource] = {}
+    for target in targets:
+        if not target.exists():
+            raise UsageError(f"caminho não encontrado: {target}")
+        files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
+        root = _docs_root(target, project)
+        for file in files:
+            if not file.is_file():
+                continue
+            try:
+                data = file.read_bytes()
+            except OSError as error:
+                raise UsageError(f"não foi possível ler {file}: {error}") from error
+            rel = _relative(file, root)
+            path = _display(file)
+            sources[path] = PageSource(path=path, rel=rel, data=data)
+    return [sources[key] for key in sorted(sources)]
+
+
+def _docs_root(target: Path, project: Project) -> Path:
+    docs = project.docs_dir.resolve()
+    resolved = target.resolve()
+    if resolved == docs or docs in resolved.parents:
+        return docs
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return file.name
+
+
+def _display(file: Path) -> str:
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()

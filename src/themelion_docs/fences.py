@@ -1,0 +1,87 @@
+"""Fence info strings: ``python session="a" title="x.py"``.
+
+The info string is the text after the opening backticks. Its first word is the
+language; the rest are ``key="value"`` options (quotes optional for values
+without spaces). Parsing never raises: problems come back as messages so the
+caller can turn them into findings at the fence's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Options that Material / pymdownx.highlight understand and must reach them.
+RENDERER_OPTIONS = frozenset({"title", "linenums", "hl_lines"})
+
+
+@dataclass(frozen=True)
+class FenceInfo:
+    language: str
+    options: dict[str, str] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+def parse_info(info: str) -> FenceInfo:
+    text = info.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1].strip()
+    tokens, errors = _tokenize(text)
+    if not tokens:
+        return FenceInfo(language="", errors=tuple(errors))
+    language = tokens[0].lstrip(".").lower()
+    options: dict[str, str] = {}
+    order: list[str] = []
+    for token in tokens[1:]:
+        key, sep, value = token.partition("=")
+        key = key.strip()
+        if not sep:
+            errors.append(f"opção «{token}» sem valor: use chave=\"valor\"")
+            continue
+        if not key or not key.replace("_", "").replace("-", "").isalnum():
+            errors.append(f"nome de opção inválido: «{key}»")
+            continue
+        if key in options:
+            errors.append(f"opção «{key}» repetida")
+        options[key] = value
+        order.append(key)
+    return FenceInfo(language=language, options=options, order=tuple(order), errors=tuple(errors))
+
+
+def _tokenize(text: str) -> tuple[list[str], list[str]]:
+    """Split on spaces outside quotes; quotes are removed from values."""
+    tokens: list[str] = []
+    errors: list[str] = []
+    current: list[str] = []
+    quote = ""
+    in_token = False
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+            else:
+                current.append(char)
+        elif char in "\"'":
+            quote = char
+            in_token = True
+        elif char.isspace():
+            if in_token:
+                tokens.append("".join(current))
+                current, in_token = [], False
+        else:
+            current.append(char)
+            in_token = True
+    if quote:
+        errors.append("aspas não fechadas nas opções do bloco")
+    if in_token:
+        tokens.append("".join(current))
+    return tokens, errors
+
+
+def render_info(language: str, options: dict[str, str], keep: frozenset[str] = RENDERER_OPTIONS) -> str:
+    """Rebuild an info string with only the options in ``keep``."""
+    parts = [language]
+    for key, value in options.items():
+        if key in keep:
+            parts.append(f'{key}="{value}"')
+    return " ".join(parts)

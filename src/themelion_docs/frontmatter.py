@@ -1,0 +1,96 @@
+"""Front matter: split it from the body and load it with the line of each key.
+
+Never raises on bad input: problems come back as ``FrontMatterProblem`` with a
+1-based file line, and the caller turns them into findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+DELIMITER = "---"
+
+
+@dataclass(frozen=True)
+class FrontMatterProblem:
+    line: int
+    kind: str  # "unclosed" | "syntax" | "tab" | "not-mapping"
+    detail: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    present: bool
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    end_line: int = 0  # 1-based line of the closing delimiter; 0 when absent
+    problem: FrontMatterProblem | None = None
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1 if self.present else 0)
+
+    def line_of_item(self, key: str, index: int) -> int:
+        lines = self.item_lines.get(key, ())
+        return lines[index] if index < len(lines) else self.line_of(key)
+
+
+def split(text: str) -> tuple[FrontMatter, int]:
+    """Return the parsed front matter and the number of lines before the body."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != DELIMITER:
+        return FrontMatter(present=False), 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (DELIMITER, "..."):
+            yaml_text = "\n".join(lines[1:index])
+            return _load(yaml_text, end_line=index + 1), index + 1
+    problem = FrontMatterProblem(1, "unclosed", "front matter aberto com '---' e nunca fechado")
+    # Without a closing delimiter the whole file is unreliable as Markdown body.
+    return FrontMatter(present=True, problem=problem), len(lines)
+
+
+def _load(yaml_text: str, end_line: int) -> FrontMatter:
+    offset = 1  # the YAML starts on file line 2
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = (mark.line + 1 + offset) if mark is not None else 1
+        tab_line = _first_tab_line(yaml_text)
+        if tab_line is not None and "\t" in yaml_text:
+            return FrontMatter(present=True, end_line=end_line,
+                               problem=FrontMatterProblem(tab_line + offset, "tab", "tabulação no YAML"))
+        detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return FrontMatter(present=True, end_line=end_line,
+                           problem=FrontMatterProblem(line, "syntax", str(detail)))
+    if data is None:
+        data = {}
+        node = None
+    if not isinstance(data, dict):
+        return FrontMatter(present=True, end_line=end_line,
+                           problem=FrontMatterProblem(2, "not-mapping", type(data).__name__))
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, tuple[int, ...]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_lines[key] = key_node.start_mark.line + 1 + offset
+            if isinstance(value_node, yaml.SequenceNode):
+                item_lines[key] = tuple(item.start_mark.line + 1 + offset for item in value_node.value)
+            elif isinstance(value_node, yaml.MappingNode):
+                for sub_key, _ in value_node.value:
+                    key_lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1 + offset
+    data = {str(k): v for k, v in data.items()}
+    return FrontMatter(present=True, data=data, key_lines=key_lines, item_lines=item_lines, end_line=end_line)
+
+
+def _first_tab_line(yaml_text: str) -> int | None:
+    for number, line in enumerate(yaml_text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return number
+    return None

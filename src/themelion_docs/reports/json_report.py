@@ -1,0 +1,40 @@
+"""JSON for machines: ``{"pages": [...], "summary": {...}}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from themelion_docs.report import CheckReport
+
+
+def report_dict(report: CheckReport) -> dict[str, Any]:
+    return {
+        "pages": [
+            {
+                "path": page.path,
+                "kind": page.kind,
+                "info": dict(page.info),
+                "findings": [
+                    {
+                        "code": f.code,
+                        "name": f.name,
+                        "severity": f.severity.value,
+                        "line": f.line,
+                        "message": f.message,
+                        "hint": f.hint,
+                    }
+                    for f in page.findings
+                ],
+                "waivers": [
+                    {"code": w.code, "name": w.name, "line": w.line, "reason": w.reason} for w in page.waivers
+                ],
+            }
+            for page in report.pages
+        ],
+        "summary": report.summary(),
+    }
+
+
+def render_json(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,0 +1,105 @@
+"""Text helpers for rules: accent-insensitive term search and quantities.
+
+These work on the prose the lesson model already extracted (inline text of
+paragraphs, list items, table rows), never on raw Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping symbols such as ❌ and /."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=256)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word alternatives; a term ending in ``*`` matches as a prefix."""
+    parts = []
+    for term in sorted(terms, key=len, reverse=True):
+        folded = fold(term)
+        if folded.endswith("*"):
+            parts.append(re.escape(folded[:-1]) + r"\w*")
+        elif folded[-1:].isalnum():
+            parts.append(re.escape(folded) + r"(?!\w)")
+        else:
+            parts.append(re.escape(folded))
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+
+
+def find_terms(text: str, terms: Sequence[str]) -> list[str]:
+    """Distinct terms (as written in ``terms``) that occur in ``text``."""
+    folded = fold(text)
+    found = []
+    for term in terms:
+        if term_pattern((term,)).search(folded):
+            found.append(term.rstrip("*"))
+    return found
+
+
+def contains_any(text: str, markers: Sequence[str]) -> bool:
+    return bool(markers) and bool(term_pattern(tuple(markers)).search(fold(text)))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    value: float
+    unit: str
+
+
+_MULTIPLIERS = {"k": 1e3, "mil": 1e3, "m": 1e6, "milhao": 1e6, "milhoes": 1e6, "mi": 1e6,
+                "bilhao": 1e9, "bilhoes": 1e9, "bi": 1e9}
+_NUMBER = r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s?(k|mil|milhao|milhoes|mi|bilhao|bilhoes|bi)(?!\w))?"
+
+
+@lru_cache(maxsize=64)
+def quantity_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = []
+    for unit in sorted((fold(u) for u in units), key=len, reverse=True):
+        tail = r"(?![\w/])" if unit[-1:].isalnum() else ""
+        alternatives.append(re.escape(unit) + tail)
+    unit_group = "|".join(alternatives)
+    return re.compile(_NUMBER + r"\s?(?:de\s)?(" + unit_group + r")")
+
+
+def find_quantities(text: str, units: Sequence[str]) -> list[Quantity]:
+    folded = fold(text)
+    found = []
+    for match in quantity_pattern(tuple(units)).finditer(folded):
+        number, multiplier, unit = match.group(1), match.group(2), match.group(3)
+        value = parse_number(number) * _MULTIPLIERS.get(multiplier or "", 1.0)
+        found.append(Quantity(match.group(0), value, unit))
+    return found
+
+
+def parse_number(text: str) -> float:
+    """pt-BR numbers: ``100.000`` is a hundred thousand, ``1,5`` is one and a half."""
+    groups = re.split(r"[.,]", text)
+    separators = re.findall(r"[.,]", text)
+    if not separators:
+        return float(text)
+    if "," in separators:
+        integer, _, decimal = text.rpartition(",")
+        return float(integer.replace(".", "") + "." + decimal) if decimal.isdigit() else float(integer.replace(".", ""))
+    if all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    return float(text) if len(separators) == 1 else float("".join(groups))
+
+
+def magnitude_spread(values: Iterable[float]) -> float:
+    positive = [v for v in values if v > 0]
+    if len(positive) < 2:
+        return 1.0
+    return max(positive) / min(positive)
+
+
+def has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
