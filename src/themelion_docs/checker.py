@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from themelion_docs.config import CheckConfig
 from themelion_docs.findings import Finding
@@ -115,7 +115,7 @@ def check_pages(
             findings.extend(run_checks(page, context))
         if outcome is not None:
             findings.extend(outcome.findings)
-        findings = [f for f in findings if config.is_enabled(f.code)]
+        findings = suppress([f for f in findings if config.is_enabled(f.code)], config)
         waivers = page_waivers(page, config)
         waived = {w.code for w in waivers}
         findings = [f for f in findings if f.code not in waived]
@@ -137,6 +137,19 @@ def check_sources(
     corpus = build_corpus(pages, context_sources, config)
     outcomes, meta = execute(pages) if execute is not None else (None, {"examples": "não executados"})
     return check_pages(pages, config, corpus, outcomes, meta)
+
+
+def suppress(findings: Iterable[Finding], config: CheckConfig) -> list[Finding]:
+    """Drop the findings that another finding on the same page silences.
+
+    A rule whose params list ``suppresses`` silences those codes on every page
+    where it fires (L003 marcador-pendente: a page that still holds the
+    scaffold's placeholders is not measured for depth yet). Data, not code.
+    """
+    findings = list(findings)
+    silenced = {code for f in findings if (spec := config.rules.get(f.code)) is not None
+                for code in spec.params.get("suppresses") or ()}
+    return [f for f in findings if f.code not in silenced] if silenced else findings
 
 
 def page_waivers(page: Page, config: CheckConfig) -> tuple[Waiver, ...]:

@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", metavar="CÓDIGOS", default="", help="ignora estas regras (ex. Q091)")
     check.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml do projeto (padrão: procurado a partir do caminho)")
     check.add_argument("--no-hints", action="store_true", help="não mostra as dicas de correção")
+    check.add_argument("--no-exec", action="store_true", help="não executa os exemplos (só verifica a estrutura)")
+    check.add_argument("--no-cache", action="store_true", help="executa todos os exemplos sem usar nem gravar o cache")
+    check.add_argument("--refresh", action="store_true", help="reexecuta todos os exemplos e regrava o cache")
+    check.add_argument("--jobs", type=int, metavar="N", help="exemplos em paralelo (padrão: número de CPUs)")
 
     commands.add_parser("rules", help="lista as regras")
     explain = commands.add_parser("explain", help="explica uma regra")
@@ -84,7 +88,9 @@ def run_check(args: argparse.Namespace) -> int:
     checked = {s.path for s in sources}
     context = [s for s in collect_sources([project.docs_dir], project) if s.path not in checked] \
         if project.docs_dir.is_dir() else []
-    report = check_sources(sources, config, context_sources=context)
+    whole_site = not args.paths or all(Path(p).resolve() == project.docs_dir.resolve() for p in args.paths)
+    execute = None if args.no_exec else example_executor(project, args, prune=whole_site)
+    report = check_sources(sources, config, context_sources=context, execute=execute)
     formatted = FORMATS[args.format](report) if args.format != "text" else render_text(report, hints=not args.no_hints)
     if args.output:
         Path(args.output).write_text(formatted, encoding="utf-8")
@@ -92,6 +98,36 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(formatted, end="")
     return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def example_executor(project: Project, args: argparse.Namespace, prune: bool):
+    """A callable for ``check_sources`` that runs the pages' examples."""
+    from themelion_docs.examples import execute
+    from themelion_docs.execution import prune_cache
+    from themelion_docs.settings import runner_settings
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs precisa ser um número inteiro maior que zero")
+    settings = runner_settings(project.options, project.root, no_cache=args.no_cache, refresh=args.refresh,
+                               jobs=args.jobs)
+    progress = _terminal_progress() if sys.stderr.isatty() else None
+
+    def run(pages):
+        results, meta = execute(pages, settings, progress)
+        if progress is not None:
+            print(file=sys.stderr)
+        if prune and settings.cache_dir is not None:
+            keys = {r.example.key for page in results.values() for r in page.results.values()}
+            meta = {**meta, "cache_pruned": prune_cache(settings, keys)}
+        return {path: page.outcome for path, page in results.items()}, meta
+
+    return run
+
+
+def _terminal_progress():
+    def show(done: int, total: int, failures: int) -> None:
+        print(f"\rexemplos: {done}/{total} executados, {failures} com falha", end="", file=sys.stderr, flush=True)
+    return show
 
 
 def resolve_project(args: argparse.Namespace) -> Project:

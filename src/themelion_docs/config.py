@@ -47,7 +47,8 @@ class RuleSpec:
     def waivable(self) -> bool:
         return self.family in WAIVABLE_FAMILIES
 
-    def finding(self, path: str, line: int, **values: Any) -> Finding:
+    def finding(self, path: str, line: int, /, **values: Any) -> Finding:
+        # Positional-only: message templates may use {line} themselves (M001).
         return Finding(
             path=path,
             line=line,
@@ -106,8 +107,19 @@ class CheckConfig:
 
 @lru_cache(maxsize=1)
 def _registry_data() -> dict[str, Any]:
-    text = resources.files("themelion_docs").joinpath("data/rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """data/rules.yaml plus the ``rules:`` of every data/rules.d/*.yaml (one file per family)."""
+    data_dir = resources.files("themelion_docs").joinpath("data")
+    data = yaml.safe_load(data_dir.joinpath("rules.yaml").read_text(encoding="utf-8"))
+    extra_dir = data_dir.joinpath("rules.d")
+    if extra_dir.is_dir():
+        for entry in sorted(extra_dir.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".yaml"):
+                extra = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+                for code, rule in (extra.get("rules") or {}).items():
+                    if code in data["rules"]:
+                        raise ConfigError(f"código de regra repetido: {code} em rules.d/{entry.name}")
+                    data["rules"][code] = rule
+    return data
 
 
 def load_config(

@@ -1,8 +1,16 @@
-"""Rule documentation generated from the registry (CLI and author's guide)."""
+"""Rule documentation generated from the registry (CLI and author's guide).
+
+``rule_doc(spec)`` is the single source: the labels, the order of the parts
+and the values shown. ``explain_rule`` renders it as text for
+``themelion explain``; ``rule_markdown`` renders the same parts as a page of
+the author's guide, so the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import string
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 from themelion_docs.config import CheckConfig, RuleSpec
 
@@ -15,7 +23,51 @@ FAMILIES = {
     "prosa": "Prosa em português",
 }
 
+SEVERITY_TEXT = {"error": "erro (bloqueia a página)", "warning": "aviso (informa)"}
+PARAMS_LABEL = "Limites (configuráveis em mkdocs.yml, opção `rules`)"
 
+
+@dataclass(frozen=True)
+class DocPart:
+    """One labelled part of a rule's documentation."""
+
+    label: str
+    kind: str  # "text" | "example" | "params"
+    text: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    severity: str  # "error" | "warning"
+    family: str  # label, e.g. "Checklist de qualidade"
+    item: str | None
+    summary: str
+    parts: tuple[DocPart, ...]
+    waiver: str | None  # how to waive it, when it can be waived
+
+    @property
+    def severity_text(self) -> str:
+        return SEVERITY_TEXT.get(self.severity, self.severity)
+
+
+def rule_doc(spec: RuleSpec) -> RuleDoc:
+    values = {name: show(value) for name, value in spec.params.items()}
+    parts = [
+        DocPart("Por quê", "text", spec.why),
+        DocPart("Como corrigir", "text", fill(spec.hint, values)),
+    ]
+    if spec.params:
+        parts.append(DocPart(PARAMS_LABEL, "params", params=tuple(values.items())))
+    parts += [DocPart("Errado", "example", spec.wrong), DocPart("Certo", "example", spec.right)]
+    waiver = f"Dispensável por página: `waive:` com `{spec.code}: \"motivo\"`." if spec.waivable else None
+    return RuleDoc(spec.code, spec.name, spec.severity.value, FAMILIES.get(spec.family, spec.family), spec.item,
+                   fill(spec.summary, values), tuple(parts), waiver)
+
+
+# -- text (themelion rules / explain) ----------------------------------------
 def rules_table(config: CheckConfig) -> str:
     lines = []
     width = max(len(r.name) for r in config.rules.values())
@@ -26,37 +78,105 @@ def rules_table(config: CheckConfig) -> str:
 
 
 def explain_rule(spec: RuleSpec) -> str:
-    severity = "erro (bloqueia a página)" if spec.severity.value == "error" else "aviso (informa)"
-    parts = [
-        f"{spec.code} [{spec.name}]",
-        f"Severidade: {severity}",
-        f"Família: {FAMILIES.get(spec.family, spec.family)}" + (f" — item do checklist: {spec.item}" if spec.item else ""),
+    doc = rule_doc(spec)
+    out = [
+        f"{doc.code} [{doc.name}]",
+        f"Severidade: {doc.severity_text}",
+        f"Família: {doc.family}" + (f" — item do checklist: {doc.item}" if doc.item else ""),
         "",
-        spec.summary,
-        "",
-        "Por quê:",
-        _indent(spec.why),
-        "",
-        "Como corrigir:",
-        _indent(spec.hint),
+        doc.summary,
     ]
-    if spec.params:
-        parts += ["", "Limites (configuráveis em mkdocs.yml, opção `rules`):"]
-        parts += [f"    {name}: {_show(value)}" for name, value in spec.params.items()]
-    parts += ["", "Errado:", _indent(spec.wrong), "", "Certo:", _indent(spec.right)]
-    if spec.waivable:
-        parts += ["", f"Dispensável por página: `waive:` com `{spec.code}: \"motivo\"`."]
-    return "\n".join(parts) + "\n"
+    for part in doc.parts:
+        out += ["", f"{part.label}:"]
+        if part.kind == "params":
+            out += [f"    {name}: {value}" for name, value in part.params]
+        else:
+            out.append(_indent(part.text))
+    if doc.waiver:
+        out += ["", doc.waiver]
+    return "\n".join(out) + "\n"
+
+
+# -- Markdown (author's guide) -------------------------------------------------
+def rule_markdown(doc: RuleDoc, index_link: str = "index.md") -> str:
+    out = [
+        "---",
+        f'title: "{doc.code} {doc.name}"',
+        f'description: "{_yaml_text(doc.summary)}"',
+        "---",
+        "",
+        f"# {doc.code} `{doc.name}`",
+        "",
+        doc.summary,
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Severidade | {doc.severity_text} |",
+        f"| Família | {doc.family} |",
+    ]
+    if doc.item:
+        out.append(f"| Item do checklist | {doc.item} |")
+    out.append(f"| Dispensa | {_cell(doc.waiver) if doc.waiver else 'não pode ser dispensada'} |")
+    for part in doc.parts:
+        out += ["", f"## {part.label}", ""]
+        if part.kind == "params":
+            out += ["| Parâmetro | Valor |", "| --- | --- |"]
+            out += [f"| `{name}` | {_cell(value)} |" for name, value in part.params]
+        elif part.kind == "example":
+            out.append(fenced(part.text, "markdown"))
+        else:
+            out.append(part.text.strip())
+    out += ["", f"Na linha de comando: `themelion explain {doc.code}`. [Todas as regras]({index_link})", ""]
+    return "\n".join(out)
+
+
+def fenced(text: str, language: str) -> str:
+    """A fence longer than any backtick run inside ``text`` (examples hold fences)."""
+    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
+# -- helpers -------------------------------------------------------------------
+def show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {show(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+class _Partial(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with the placeholders ``values`` knows; the others stay as written."""
+    try:
+        return string.Formatter().vformat(template, (), _Partial(values))
+    except (IndexError, ValueError, AttributeError, KeyError):
+        return template
 
 
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.strip().splitlines())
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        shown = ", ".join(map(str, value[:12]))
-        return shown + (f" … (+{len(value) - 12})" if len(value) > 12 else "")
-    return str(value)
+def _backtick_runs(line: str) -> list[str]:
+    runs, current = [], ""
+    for char in line:
+        if char == "`":
+            current += char
+        elif current:
+            runs.append(current)
+            current = ""
+    return runs + ([current] if current else [])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _yaml_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -122,6 +122,7 @@ class Lesson:
     links: tuple[tuple[int, str], ...]
     problems: tuple[ParseProblem, ...] = field(default=())
     max_nesting: int = 0
+    nesting_line: int = 0  # line of the first token at max_nesting
 
     @property
     def words(self) -> int:
@@ -172,7 +173,8 @@ def parse(path: str, text: str) -> Lesson:
     return Lesson(
         path=path,
         text=text,
-        line_count=len(lines),
+        # A final newline ends the last line; it does not start another one.
+        line_count=len(lines) - 1 if len(lines) > 1 and text.endswith("\n") else len(lines),
         body_offset=body_offset,
         front_matter=front_matter,
         sections=builder.finish_sections(len(lines)),
@@ -185,6 +187,7 @@ def parse(path: str, text: str) -> Lesson:
         links=tuple(builder.links),
         problems=tuple(builder.problems),
         max_nesting=builder.max_nesting,
+        nesting_line=builder.nesting_line,
     )
 
 
@@ -217,6 +220,7 @@ class _Builder:
         self.links: list[tuple[int, str]] = []
         self.problems: list[ParseProblem] = []
         self.max_nesting = 0
+        self.nesting_line = 0
         self._drafts: list[_SectionDraft] = []
         self._subsection: str | None = None
         self._container_stack: list[str] = []
@@ -243,7 +247,9 @@ class _Builder:
         depth_lists: list[tuple[Token, list[str], list[int]]] = []
         while index < len(tokens):
             token = tokens[index]
-            self.max_nesting = max(self.max_nesting, token.level)
+            if token.level > self.max_nesting:
+                self.max_nesting = token.level
+                self.nesting_line = self._line(token) if token.map else self.nesting_line
             kind = token.type
             if kind == "heading_open":
                 inline = tokens[index + 1]

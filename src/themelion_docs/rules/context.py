@@ -45,7 +45,7 @@ class Context:
     # fence line -> status of the example run ("passed", "failed", ...); None when not run
     results: Mapping[int, str] | None = None
 
-    def finding(self, page: Page, code: str, line: int, **values: Any) -> Finding:
+    def finding(self, page: Page, code: str, line: int, /, **values: Any) -> Finding:
         return self.spec(code).finding(page.path, line, **values)
 
     def spec(self, code: str) -> RuleSpec:

@@ -22,7 +22,8 @@ def markdown_structure(page: Page, context: Context) -> Iterable[Finding]:
             yield context.finding(page, "M003", problem.line, marker=problem.detail)
     limit = context.config.max_nesting
     if lesson.max_nesting > limit:
-        yield context.finding(page, "M005", lesson.body_offset + 1, depth=lesson.max_nesting, limit=limit)
+        line = lesson.nesting_line or lesson.body_offset + 1
+        yield context.finding(page, "M005", line, depth=lesson.max_nesting, limit=limit)
 
 
 @page_rule("M006")

@@ -1,0 +1,74 @@
+"""How long checking (no rendering, no examples) takes per page.
+
+Measures, in one run on one core: the pilot lesson alone, and a generated
+corpus of 1000 lessons (copies of the pilot with varied modules, orders and
+prerequisites). Prints medians over repeats and the time per page.
+
+    python benchmarks/check_speed.py [--lessons 1000] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from themelion_docs.checker import PageSource, check_sources
+from themelion_docs.config import load_config
+from themelion_docs.lesson import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+PILOT = ROOT / "content" / "backend" / "protocolos" / "http.md"
+MODULES = ["protocolos", "apis", "autenticacao", "arquitetura", "concorrencia", "mensageria", "performance"]
+
+
+def generated_corpus(pilot: str, count: int) -> list[PageSource]:
+    sources = []
+    for index in range(count):
+        module = MODULES[index % len(MODULES)]
+        order = index // len(MODULES) + 1
+        text = pilot.replace("module: protocolos", f"module: {module}").replace("order: 1", f"order: {order}", 1)
+        if order > 1:
+            text = text.replace("prerequisites: []", f"prerequisites: [{module}/licao-{order - 1}]", 1)
+        rel = f"backend/{module}/licao-{order}.md"
+        sources.append(PageSource(path=f"content/{rel}", rel=rel, data=text.encode("utf-8")))
+    return sources
+
+
+def median_seconds(action, repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lessons", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    pilot = PILOT.read_text(encoding="utf-8")
+    config = load_config()
+    source = PageSource(path="content/backend/protocolos/http.md", rel="backend/protocolos/http.md",
+                        data=pilot.encode("utf-8"))
+    words = parse("http.md", pilot).words
+
+    parse_only = median_seconds(lambda: parse("http.md", pilot), args.repeats * 10)
+    one = median_seconds(lambda: check_sources([source], config), args.repeats * 10)
+    corpus = generated_corpus(pilot, args.lessons)
+    many = median_seconds(lambda: check_sources(corpus, config), args.repeats)
+
+    print(f"lição piloto: {len(pilot.encode()) / 1024:.1f} KB, {words} palavras de prosa")
+    print(f"{'medida':<44}{'mediana':>12}{'por página':>14}")
+    print(f"{'parse (markdown-it + modelo), piloto':<44}{parse_only * 1000:>10.2f} ms{parse_only * 1000:>11.2f} ms")
+    print(f"{'check completo, piloto':<44}{one * 1000:>10.2f} ms{one * 1000:>11.2f} ms")
+    print(f"{f'check completo, corpus de {args.lessons} lições':<44}{many:>11.2f} s"
+          f"{many / args.lessons * 1000:>11.2f} ms")
+    print(f"razão regras/parse no piloto: {one / parse_only:.2f}x (meta: < 10 ms por lição típica)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Bridge between the checker and the example runner.
+
+``execute(pages, settings)`` builds the examples of every page, runs them all
+at once (the runner parallelises and caches), and hands back, per page, the
+findings, the status of each block (for the Testes rule) and the results (for
+rendering the output under each block). ``output_inserts`` turns results into
+the Markdown that ``render.rewrite`` places after each block.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from themelion_docs.checker import ExampleOutcome
+from themelion_docs.execution import (
+    ExampleResult,
+    RunnerSettings,
+    build_examples,
+    run_examples,
+)
+from themelion_docs.rules.context import Page
+
+Progress = Callable[[int, int, int], None]
+
+
+@dataclass(frozen=True)
+class PageExamples:
+    outcome: ExampleOutcome
+    results: Mapping[int, ExampleResult] = field(default_factory=dict)  # fence line -> result
+
+
+def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress | None = None
+            ) -> tuple[dict[str, PageExamples], dict[str, Any]]:
+    built: dict[str, tuple[list, list]] = {}
+    for page in pages:
+        if page.lesson is None:
+            continue
+        examples, findings = build_examples(page.path, page.lesson.fences, settings)
+        built[page.path] = (examples, findings)
+    everything = [example for examples, _ in built.values() for example in examples]
+    run = run_examples(everything, settings, progress=progress)
+    by_page: dict[str, list[ExampleResult]] = {}
+    for result in run.results:
+        by_page.setdefault(result.example.path, []).append(result)
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    outcomes: dict[str, PageExamples] = {}
+    for path, (_, build_findings) in built.items():
+        results = by_page.get(path, [])
+        findings = [*build_findings, *(f for r in results for f in r.findings)]
+        executed = [r for r in results if r.status not in ("not-run", "unavailable") or r.example.run]
+        info = {
+            "examples_run": sum(1 for r in results if r.status in ("passed", "failed", "timeout")),
+            "examples_passed": sum(1 for r in results if r.status == "passed"),
+            "examples_failed": sum(1 for r in results if r.status in ("failed", "timeout")),
+            "examples_skipped": sum(1 for r in results if r.status in ("not-run", "unavailable")),
+            "python": run.python_version,
+            "ran_at": now,
+        } if executed else {}
+        outcome = ExampleOutcome(
+            findings=tuple(findings),
+            statuses={r.example.line: r.status for r in results},
+            info=info,
+        )
+        outcomes[path] = PageExamples(outcome, {r.example.line: r for r in results})
+    hits, misses = getattr(run, "cache_hits", 0), getattr(run, "cache_misses", 0)
+    passed = sum(1 for r in run.results if r.status == "passed")
+    failed = sum(1 for r in run.results if r.status in ("failed", "timeout"))
+    meta = {
+        "examples": len(run.results),
+        "examples_passed": passed,
+        "examples_failed": failed,
+        "cache_hits": hits,
+        "cache_misses": misses,
+        "network_isolated": run.network_isolated,
+        "node_available": run.node_available,
+        "python": run.python_version,
+        "examples_summary": (f"{len(run.results)} blocos, {passed} ok, {failed} com falha, "
+                             f"{hits} do cache; rede isolada: {'sim' if run.network_isolated else 'não'}"),
+    }
+    return outcomes, meta
+
+
+def output_inserts(results: Mapping[int, ExampleResult]) -> dict[int, str]:
+    """Markdown to place under each block, keyed by the block's fence line."""
+    inserts: dict[int, str] = {}
+    for line, result in results.items():
+        example = result.example
+        if not example.run:
+            continue
+        if result.status == "unavailable":
+            inserts[line] = _block("Não executado", "não executado: Node.js ausente neste build", "skipped")
+            continue
+        if example.expected_output is not None and result.status == "passed":
+            continue  # the author's own ```output fence is shown, and it matched
+        text = result.stdout
+        title = "Saída"
+        if example.expect is not None and result.status == "passed":
+            title = "Saída (erro esperado)"
+            text = _join(text, _last_lines(result.traceback or result.stderr, 6))
+        elif result.status == "not-run":
+            title, text = "Não executado", "não executado: um bloco anterior da sessão falhou"
+        elif result.status != "passed":
+            title = "Saída (falhou)"
+            text = _join(text, _last_lines(result.traceback or result.stderr, 12))
+        if not text.strip() and result.status == "passed":
+            continue  # nothing printed: no empty box under the code
+        inserts[line] = _block(title, text, result.status)
+    return inserts
+
+
+def _block(title: str, text: str, status: str) -> str:
+    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") else text + "\n"
+    return f'{fence} {{ .text .themelion-output .themelion-output--{status} title="{title}" }}\n{body}{fence}'
+
+
+def _backtick_runs(line: str) -> list[str]:
+    runs, current = [], ""
+    for char in line:
+        if char == "`":
+            current += char
+        elif current:
+            runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _last_lines(text: str, count: int) -> str:
+    lines = [line for line in (text or "").rstrip("\n").split("\n") if line]
+    return "\n".join(lines[-count:])
+
+
+def _join(first: str, second: str) -> str:
+    first = first.rstrip("\n")
+    return f"{first}\n{second}" if first and second else first or second

@@ -1,0 +1,79 @@
+"""What isolation this machine gives the blocks, probed once per builder process."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHILD_SCRIPT = HERE / "sandbox_child.py"
+WORKER_SCRIPT = HERE / "worker_child.py"
+NODE_RUNNER = HERE / "node_runner.js"
+
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class Isolation:
+    namespaces: bool
+    """User, pid, mount, ipc and uts namespaces per unit."""
+    network: bool
+    """A network namespace per unit with only loopback."""
+    private_proc: bool
+    """The unit sees its own /proc (not the builder's processes)."""
+    read_search: bool
+    """CAP_DAC_READ_SEARCH kept, because the interpreter is not world-readable."""
+    outer_uid: int
+    """Host uid that uid 0 of the sandbox is."""
+    detail: str = ""
+
+    @property
+    def id_map(self) -> str:
+        lines = [f"0 {self.outer_uid} 1"]
+        if self.read_search:
+            lines.append("1 0 1")  # host root's files must be mapped for the capability to apply
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        if not self.namespaces:
+            return f"processos comuns com subreaper (sem namespaces: {self.detail or 'desligados'})"
+        parts = ["namespaces de usuário, pid, montagem, ipc e uts", f"uid {self.outer_uid} no hospedeiro"]
+        parts.append("rede só com loopback" if self.network else "rede do hospedeiro")
+        if not self.private_proc:
+            parts.append("/proc do hospedeiro")
+        if self.read_search:
+            parts.append("CAP_DAC_READ_SEARCH (interpretador fora do alcance de outros usuários)")
+        return "; ".join(parts)
+
+
+PLAIN = Isolation(namespaces=False, network=False, private_proc=False, read_search=False, outer_uid=os.geteuid())
+
+
+@functools.cache  # a fact about this machine and interpreter; probing forks a few processes
+def detect_isolation(python: str, namespaces: str, network: str, extra_paths: tuple[str, ...] = ()) -> Isolation:
+    if namespaces == "off":
+        return PLAIN
+    outer = NOBODY if os.geteuid() == 0 else os.geteuid()
+    probe_map = f"0 {outer} 1" + ("\n1 0 1" if outer != os.geteuid() else "")
+    config = {"probe_id_map": probe_map, "must_read": [str(NODE_RUNNER), *extra_paths]}
+    try:
+        completed = subprocess.run(
+            [python, "-s", str(CHILD_SCRIPT), "probe", json.dumps(config)],
+            capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )
+        found = json.loads(completed.stdout)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        return Isolation(False, False, False, False, os.geteuid(), detail=f"sonda falhou: {exc}")
+    if not found.get("namespaces"):
+        return Isolation(False, False, False, False, os.geteuid(), detail=found.get("detail", ""))
+    return Isolation(
+        namespaces=True,
+        network=bool(found["network"]) and network == "auto",
+        private_proc=bool(found["proc"]),
+        read_search=bool(found["needs_read_search"]) and outer != os.geteuid(),
+        outer_uid=outer,
+    )

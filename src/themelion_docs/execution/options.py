@@ -1,0 +1,134 @@
+"""Options of a runnable fence (``session``, ``expect``, ``timeout``, ``run``, ``reason``).
+
+Reading never raises: every problem is a finding at the fence's line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+
+from themelion_docs.fences import RENDERER_OPTIONS, FenceInfo, parse_info, render_info
+from themelion_docs.findings import Finding
+
+from .catalog import make_finding
+
+OWNED_OPTIONS = frozenset({"session", "expect", "timeout", "run", "reason"})
+
+# Info-string language -> the runtime that runs it.
+RUNNABLE_LANGUAGES = {
+    "python": "python",
+    "py": "python",
+    "python3": "python",
+    "javascript": "javascript",
+    "js": "javascript",
+}
+
+OUTPUT_LANGUAGE = "output"
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    session: str | None = None
+    expect: str | None = None
+    timeout: float = 10.0
+    run: bool = True
+    reason: str | None = None
+    valid: bool = True
+
+
+def read_options(
+    info: FenceInfo,
+    runtime: str,
+    path: str,
+    line: int,
+    *,
+    default_timeout: float,
+    max_timeout: float,
+) -> tuple[BlockOptions, list[Finding]]:
+    """Validate the options of one runnable fence."""
+    findings: list[Finding] = []
+    found = lambda code, **fields: findings.append(make_finding(code, path, line, **fields))  # noqa: E731
+
+    for problem in info.errors:
+        found("E005", problem=problem)
+    for option in info.order:
+        if option not in OWNED_OPTIONS | RENDERER_OPTIONS:
+            close = difflib.get_close_matches(option, sorted(OWNED_OPTIONS | RENDERER_OPTIONS), n=1)
+            found(
+                "E001",
+                option=option,
+                language=runtime,
+                known=", ".join(sorted(OWNED_OPTIONS | RENDERER_OPTIONS)),
+                suggestion=f" (você quis dizer «{close[0]}»?)" if close else "",
+            )
+
+    options = info.options
+    session = options.get("session")
+    if session is not None and not session.strip():
+        found("E002", option="session", value=session, problem="vazio",
+              fix='dê um nome à sessão, por exemplo session="cliente"')
+        session = None
+    elif session is not None and runtime != "python":
+        found("E007", language=runtime)
+        session = None
+    elif session is not None:
+        session = session.strip()
+
+    expect = options.get("expect")
+    if expect is not None and expect != "error" and not expect.isidentifier():
+        last = expect.rsplit(".", 1)[-1]
+        fix = f'use só o nome da classe: expect="{last}"' if last.isidentifier() else \
+            'use expect="error" (qualquer falha) ou o nome de uma exceção, por exemplo expect="ValueError"'
+        found("E002", option="expect", value=expect, problem="não é «error» nem um nome de exceção", fix=fix)
+        expect = None
+
+    timeout = default_timeout
+    if "timeout" in options:
+        value = options["timeout"]
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or number <= 0:
+            found("E002", option="timeout", value=value, problem="não é um número positivo de segundos",
+                  fix=f'use segundos, por exemplo timeout="5" (máximo {max_timeout:g})')
+        elif number > max_timeout:
+            found("E002", option="timeout", value=value, problem=f"acima do máximo de {max_timeout:g} s",
+                  fix=f"encurte o exemplo ou use no máximo timeout=\"{max_timeout:g}\"")
+        else:
+            timeout = number
+
+    run = True
+    if "run" in options:
+        value = options["run"]
+        if value == "no":
+            run = False
+        elif value != "yes":
+            found("E002", option="run", value=value, problem='aceita só "no" ou "yes"',
+                  fix='use run="no" reason="..." para não executar o bloco')
+    reason = options.get("reason")
+    if reason is not None and not reason.strip():
+        reason = None
+    if not run and reason is None:
+        found("E003")
+    if run and "reason" in options:
+        found("E006", option="reason", context='sem run="no"',
+              fix='remova reason, ou acrescente run="no" se o bloco não deve rodar')
+
+    valid = not any(f.is_error for f in findings)
+    return BlockOptions(session=session, expect=expect, timeout=timeout, run=run, reason=reason, valid=valid), findings
+
+
+def strip_owned_options(info: str) -> str:
+    """The info string with only the renderer's options (title, linenums, hl_lines).
+
+    pymdownx.superfences drops a fence with an option it does not know, so the
+    Markdown handed to the renderer must not carry ours (nor unknown ones,
+    which are reported as findings).
+    """
+    parsed = parse_info(info)
+    if not parsed.language:
+        return info.strip()
+    return render_info(parsed.language, parsed.options, RENDERER_OPTIONS)

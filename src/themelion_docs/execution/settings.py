@@ -1,0 +1,63 @@
+"""How the example runner is configured (one immutable value per build)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+def _cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """Limits and switches of the example runner.
+
+    Every limit applies to one run unit: a standalone block, or a whole
+    session (its blocks share one interpreter).
+    """
+
+    jobs: int = field(default_factory=_cpu_count)
+    """Units run concurrently, at most this many."""
+    default_timeout: float = 10.0
+    """Wall-clock seconds per block when the fence has no ``timeout``."""
+    max_timeout: float = 60.0
+    """Largest ``timeout`` a fence may ask for."""
+    memory_mb: int = 1024
+    """Address space per process (RLIMIT_AS), in MiB."""
+    output_limit_bytes: int = 64 * 1024
+    """Bytes of stdout (and of stderr) kept per block; the rest is counted and cut."""
+    output_kill_factor: int = 64
+    """A block whose output exceeds ``output_limit_bytes`` times this is stopped."""
+    max_file_mb: int = 64
+    """Largest file a block may write (RLIMIT_FSIZE), in MiB."""
+    max_processes: int = 128
+    """Processes and threads a unit may hold at once."""
+    cache_dir: Path | None = None
+    """Where results are cached (one JSON file per example); None disables the cache."""
+    refresh: bool = False
+    """Ignore cached results, run everything and rewrite the cache."""
+    python: str = sys.executable
+    """Interpreter that runs the ``python`` blocks."""
+    network: Literal["auto", "off"] = "auto"
+    """``auto``: blocks see only loopback when the kernel allows a network
+    namespace; ``off``: no network isolation."""
+    node: str | None = None
+    """Node.js for ``javascript`` blocks; None looks ``node`` up on PATH."""
+    namespaces: Literal["auto", "off"] = "auto"
+    """``auto``: user/pid/mount/net namespaces when the kernel allows them;
+    ``off``: plain processes with a subreaper (weaker, for odd platforms)."""
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise ValueError("jobs must be >= 1")
+        if not 0 < self.default_timeout <= self.max_timeout:
+            raise ValueError("default_timeout must be in (0, max_timeout]")
+        if self.network not in ("auto", "off") or self.namespaces not in ("auto", "off"):
+            raise ValueError("network and namespaces are 'auto' or 'off'")
+        if self.cache_dir is not None and not isinstance(self.cache_dir, Path):
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
