@@ -18,6 +18,7 @@ from themelion_docs.lesson import normalize_newlines, parse
 from themelion_docs.report import CheckReport, PageReport, Waiver
 from themelion_docs.rules import run_checks
 from themelion_docs.rules.context import Context, LessonEntry, Page
+from themelion_docs.text import short_repr
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ def build_corpus(pages: Sequence[Page], extra: Sequence[PageSource] = (), config
 def _entry(lesson_id: str, path: str, front_matter) -> LessonEntry:
     data = front_matter.data if front_matter.problem is None else {}
     raw = data.get("prerequisites") or []
-    prerequisites = tuple(str(p).strip().removesuffix(".md") for p in raw) if isinstance(raw, list) else ()
+    # Non-text items (F005 reports them) are shown bounded: YAML aliases can nest them exponentially.
+    prerequisites = tuple((p if isinstance(p, str) else short_repr(p)).strip().removesuffix(".md")
+                          for p in raw) if isinstance(raw, list) else ()
     return LessonEntry(lesson_id, path, data.get("module"), data.get("order"), prerequisites,
                        front_matter.line_of("prerequisites"))
 
@@ -175,7 +178,7 @@ def page_info(page: Page) -> dict[str, Any]:
     data = lesson.front_matter.data if lesson.front_matter.problem is None else {}
     info: dict[str, Any] = {"title": lesson.title, "words": lesson.words}
     for key in ("module", "level", "order"):
-        if key in data:
+        if isinstance(data.get(key), str | int | float):  # F005 reports other types
             info[key] = data[key]
     info["examples"] = sum(1 for f in lesson.fences if f.language in ("python", "javascript", "js"))
     return info

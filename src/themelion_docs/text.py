@@ -7,6 +7,7 @@ paragraphs, list items, table rows), never on raw Markdown.
 from __future__ import annotations
 
 import re
+import reprlib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,3 +104,12 @@ def magnitude_spread(values: Iterable[float]) -> float:
 
 def has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
+
+
+def short_repr(value: object) -> str:
+    """A bounded repr for messages: YAML aliases can nest lists exponentially."""
+    return _SHORT.repr(value)

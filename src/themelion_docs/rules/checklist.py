@@ -194,7 +194,8 @@ def sources(page: Page, context: Context) -> Iterable[Finding]:
         if not _mentions_primary(section_text, patterns):
             yield context.finding(page, "Q101", line, where="`## Referências`")
     declared = lesson.front_matter.data.get("sources")
-    if isinstance(declared, list) and declared and not _mentions_primary(" ".join(map(str, declared)), patterns):
+    texts = [s for s in declared if isinstance(s, str)] if isinstance(declared, list) else []  # F005 reports the rest
+    if texts and not _mentions_primary(" ".join(texts), patterns):
         yield context.finding(page, "Q101", lesson.front_matter.line_of("sources"), where="`sources` do front matter")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Any, Iterable
 
 from themelion_docs.findings import Finding
 from themelion_docs.rules import lesson_rule
 from themelion_docs.rules.context import Context, Page
 from themelion_docs.rules.page import describe_problem
+from themelion_docs.text import short_repr
 
 _EXPECTED = {
     "text": ("um texto", 'title: "HTTP: semântica e cache"'),
@@ -160,7 +162,9 @@ def _describe(value: Any) -> str:
         return "um texto vazio" if not value.strip() else f"um texto («{value[:40]}»)"
     if isinstance(value, list):
         bad = next((v for v in value if not isinstance(v, str) or not v.strip()), None)
-        return f"uma lista com um item que não é texto ({bad!r})" if value else "uma lista vazia"
+        return f"uma lista com um item que não é texto ({short_repr(bad)})" if value else "uma lista vazia"
     if isinstance(value, dict):
         return "um mapeamento"
+    if isinstance(value, date):  # YAML reads 2024-01-01 as a date, not as text
+        return f"uma data ({value})"
     return type(value).__name__
