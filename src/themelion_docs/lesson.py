@@ -158,8 +158,19 @@ def count_words(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").use(container_plugin)
+    # 200 parser levels hold ~100 nested lists; markdown-it-py's recursion only
+    # breaks near 1000, and deeper input falls back to _shallow_markdown().
+    md = MarkdownIt("commonmark", {"maxNesting": 200}).enable("table").use(container_plugin)
     return md
+
+
+@lru_cache(maxsize=1)
+def _shallow_markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").use(container_plugin)
+
+
+_NESTING_OPEN = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open", "container_open"})
+_NESTING_CLOSE = frozenset({"bullet_list_close", "ordered_list_close", "blockquote_close", "container_close"})
 
 
 def parse(path: str, text: str) -> Lesson:
@@ -167,9 +178,16 @@ def parse(path: str, text: str) -> Lesson:
     front_matter, body_offset = split(text)
     lines = text.split("\n")
     body = "\n".join(lines[body_offset:]) if front_matter.problem is None or front_matter.problem.kind != "unclosed" else ""
-    tokens = _markdown().parse(body)
+    runaway = False
+    try:
+        tokens = _markdown().parse(body)
+    except RecursionError:
+        tokens, runaway = _shallow_markdown().parse(body), True
     builder = _Builder(path=path, lines=lines, offset=body_offset)
     builder.walk(tokens)
+    if runaway:
+        builder.problems.append(ParseProblem(body_offset + 1, "deep-nesting", "runaway"))
+        builder.max_nesting = max(builder.max_nesting, 1000)
     return Lesson(
         path=path,
         text=text,
@@ -244,13 +262,18 @@ class _Builder:
     # -- walk ----------------------------------------------------------
     def walk(self, tokens: list[Token]) -> None:
         index = 0
+        depth = 0  # lists, quotes and containers currently open
         depth_lists: list[tuple[Token, list[str], list[int]]] = []
         while index < len(tokens):
             token = tokens[index]
-            if token.level > self.max_nesting:
-                self.max_nesting = token.level
-                self.nesting_line = self._line(token) if token.map else self.nesting_line
             kind = token.type
+            if kind in _NESTING_OPEN:
+                depth += 1
+                if depth > self.max_nesting:
+                    self.max_nesting = depth
+                    self.nesting_line = self._line(token) if token.map else self.nesting_line
+            elif kind in _NESTING_CLOSE:
+                depth -= 1
             if kind == "heading_open":
                 inline = tokens[index + 1]
                 self._heading(token, inline)
@@ -288,8 +311,7 @@ class _Builder:
                 elif kind == "paragraph_open":
                     self._previous_block = "paragraph"
             index += 1
-        if self.max_nesting >= 40:
-            self.problems.append(ParseProblem(1 + self.offset, "deep-nesting", str(self.max_nesting)))
+
 
     def _heading(self, token: Token, inline: Token) -> None:
         level = int(token.tag[1])

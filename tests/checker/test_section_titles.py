@@ -86,15 +86,23 @@ def test_section_with_only_code_is_not_empty_but_too_shallow(good_text):
     assert [f.line for f in with_code(found, "Q011")] == [line_of(text, "## Referências")]
 
 
-def test_out_of_order_section_names_the_one_it_should_precede(good_text):
+def test_a_section_moved_far_away_gives_one_finding_where_it_now_stands(good_text):
     start, end = good_text.index("## Quando usar\n"), good_text.index("## Erros comuns\n")
     when = good_text[start:end]
     moved = mutate(good_text.replace(when, ""), "## Como funciona\n", when + "## Como funciona\n")
     found = section_findings(moved)
-    assert [(f.code, f.line) for f in found] == [("S004", line_of(moved, "## Como funciona")),
-                                                 ("S004", line_of(moved, "## Na prática"))]
-    assert found[0].message == ("a seção `## Como funciona` está fora de ordem: "
-                                "deveria vir antes de `## Quando usar`")
+    assert [(f.code, f.line) for f in found] == [("S004", line_of(moved, "## Quando usar"))]
+    assert found[0].message == ("a seção `## Quando usar` está fora de ordem: "
+                                "deveria vir antes de `## Erros comuns`")
+
+
+def test_a_last_section_moved_to_the_top_belongs_after_the_last_in_order(good_text):
+    start = good_text.index("## Referências\n")
+    references = good_text[start:]
+    moved = mutate(good_text[:start], "## O que é", references.rstrip("\n") + "\n\n## O que é")
+    found = section_findings(moved)
+    assert [(f.code, f.line) for f in found] == [("S004", line_of(moved, "## Referências"))]
+    assert found[0].message.endswith("deveria vir depois de `## Erros comuns`")
 
 
 def test_headings_inside_admonitions_and_code_are_not_sections(good_text):
