@@ -1,4 +1,4 @@
-"""Command line: ``themelion check | rules | explain``.
+"""Command line: ``themelion check | rules | explain | new``.
 
 Exit codes: 0 no errors, 1 some page has an error, 2 usage or configuration
 error. Everything printed is for authors, in Portuguese.
@@ -15,8 +15,10 @@ from themelion_docs import __version__
 from themelion_docs.checker import PageSource, check_sources
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.explain import explain_rule, rules_table
+from themelion_docs.baseline import BaselineError, apply_baseline, dump_baseline, parse_baseline
 from themelion_docs.project import Project, ProjectError, find_config, load_project
-from themelion_docs.reports import FORMATS, render_text
+from themelion_docs.scaffold import ScaffoldError, create_lesson
+from themelion_docs.reports import FORMATS, render_report, render_text
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -45,10 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="executa todos os exemplos sem usar nem gravar o cache")
     check.add_argument("--refresh", action="store_true", help="reexecuta todos os exemplos e regrava o cache")
     check.add_argument("--jobs", type=int, metavar="N", help="exemplos em paralelo (padrão: número de CPUs)")
+    check.add_argument("--baseline", metavar="ARQUIVO",
+                       help="aceita os achados gravados neste arquivo e falha só com os novos")
+    check.add_argument("--write-baseline", metavar="ARQUIVO",
+                       help="grava os achados atuais como linha de base e sai com 0")
 
     commands.add_parser("rules", help="lista as regras")
     explain = commands.add_parser("explain", help="explica uma regra")
     explain.add_argument("code", metavar="CÓDIGO", help="código ou nome da regra (ex. Q020 ou diagrama-de-sequencia)")
+
+    new = commands.add_parser("new", help="cria uma lição a partir do modelo (templates/lesson.md.j2)")
+    new.add_argument("target", metavar="MÓDULO/SLUG", help="ex. protocolos/http2 (slug em kebab-case, sem acentos)")
+    new.add_argument("--title", required=True, help="título da lição, entre aspas")
+    new.add_argument("--level", default=None, help="iniciante, intermediario ou avancado (padrão: iniciante)")
+    new.add_argument("--order", type=int, default=None, help="posição no módulo (padrão: a próxima livre)")
+    new.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml do projeto (padrão: procurado a partir daqui)")
     return parser
 
 
@@ -64,16 +77,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             print(rules_table(load_config()), end="")
             return EXIT_OK
+        if args.command == "new":
+            return run_new(args)
         if args.command == "explain":
-            config = load_config()
+            # The project's overrides (mkdocs.yml) apply, as in the guide built with it.
+            config = config_for(load_project(find_config(Path.cwd()), Path.cwd()), "", "")
             spec = config.resolve(args.code)
             if spec is None:
                 raise UsageError(f"regra desconhecida: «{args.code}». Veja a lista com `themelion rules`.")
-            print(explain_rule(spec), end="")
+            print(explain_rule(spec, config), end="")
             return EXIT_OK
         parser.print_help()
         return EXIT_USAGE
-    except (UsageError, ConfigError, ProjectError) as error:
+    except (UsageError, ConfigError, ProjectError, ScaffoldError, BaselineError) as error:
         print(f"themelion: {error}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -90,14 +106,72 @@ def run_check(args: argparse.Namespace) -> int:
         if project.docs_dir.is_dir() else []
     whole_site = not args.paths or all(Path(p).resolve() == project.docs_dir.resolve() for p in args.paths)
     execute = None if args.no_exec else example_executor(project, args, prune=whole_site)
+    baseline = read_baseline(args.baseline) if args.baseline else None
     report = check_sources(sources, config, context_sources=context, execute=execute)
-    formatted = FORMATS[args.format](report) if args.format != "text" else render_text(report, hints=not args.no_hints)
+    if args.write_baseline:
+        write_file(args.write_baseline, dump_baseline(report))
+        print(f"linha de base gravada em {args.write_baseline}: {len(report.findings)} achado(s) aceitos")
+        return EXIT_OK
+    if baseline is not None:
+        report = apply_baseline(report, baseline).report
+    formatted = render_report(args.format, report, config, hints=not args.no_hints)
     if args.output:
-        Path(args.output).write_text(formatted, encoding="utf-8")
-        print(render_text(report, hints=not args.no_hints), end="")
+        write_file(args.output, formatted)
+        print(render_text(report, hints=not args.no_hints) + baseline_note(report, args.baseline), end="")
     else:
-        print(formatted, end="")
+        print(formatted + (baseline_note(report, args.baseline) if args.format == "text" else ""), end="")
     return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def read_baseline(name: str):
+    try:
+        return parse_baseline(Path(name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"linha de base não encontrada: {name} (crie-a com --write-baseline {name})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"não foi possível ler a linha de base {name}: {error}") from None
+
+
+def baseline_note(report, name: str | None) -> str:
+    if not name:
+        return ""
+    note = f"Linha de base ({name}): {report.meta.get('baseline_absorbed', 0)} achado(s) aceitos"
+    stale = report.meta.get("baseline_stale", 0)
+    if stale:
+        note += f"; {stale} já corrigido(s), regrave-a com --write-baseline {name}"
+    return note + "\n"
+
+
+def write_file(name: str, text: str) -> None:
+    try:
+        Path(name).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"não foi possível gravar {name}: {error}") from None
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """``themelion new MÓDULO/SLUG --title "..."``: writes the scaffold, never overwrites."""
+    config_file = Path(args.config) if args.config else find_config(Path.cwd())
+    if args.config and not config_file.is_file():
+        raise UsageError(f"arquivo de configuração não encontrado: {config_file}")
+    fallback = Path("content") if Path("content").is_dir() else Path.cwd()
+    project = load_project(config_file, fallback)
+    config = config_for(project, "", "")
+    level = args.level or config.levels[0]
+    path = create_lesson(args.target, args.title, level, config, project.docs_dir, project.root, order=args.order)
+    marker = config.rule("L003").params["marker"]
+    print(f"lição criada: {_display(path)}")
+    print(f"Próximos passos: substitua cada `{marker}` e rode `themelion check {_display(path)}`.")
+    if project.config_file is not None and has_nav(project.config_file):
+        print(f"O mkdocs.yml tem `nav:` explícito: acrescente a lição ao módulo {args.target.split('/')[0]}.")
+    return EXIT_OK
+
+
+def has_nav(config_file: Path) -> bool:
+    try:
+        return any(line.startswith("nav:") for line in config_file.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def example_executor(project: Project, args: argparse.Namespace, prune: bool):

@@ -8,6 +8,7 @@ the author's guide, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -53,18 +54,60 @@ class RuleDoc:
         return SEVERITY_TEXT.get(self.severity, self.severity)
 
 
-def rule_doc(spec: RuleSpec) -> RuleDoc:
-    values = {name: show(value) for name, value in spec.params.items()}
+def config_values(config: CheckConfig | None) -> dict[str, str]:
+    """Values of the contract that rule texts cite (``{levels}``, ``{modules}``...)."""
+    if config is None:
+        return {}
+    return {
+        "levels": ", ".join(config.levels),
+        "modules": ", ".join(config.modules),
+        "order": " → ".join(s.title for s in config.sections),
+        "allowed": ", ".join(config.key_types),
+    }
+
+
+def rule_doc(spec: RuleSpec, config: CheckConfig | None = None) -> RuleDoc:
+    """``config`` fills the contract's values into the texts; the rest stays as ``{placeholder}``."""
+    values = {**config_values(config), **{name: show(value) for name, value in spec.params.items()}}
+    params = tuple((name, show(value)) for name, value in spec.params.items())
     parts = [
         DocPart("Por quê", "text", spec.why),
         DocPart("Como corrigir", "text", fill(spec.hint, values)),
     ]
     if spec.params:
-        parts.append(DocPart(PARAMS_LABEL, "params", params=tuple(values.items())))
+        parts.append(DocPart(PARAMS_LABEL, "params", params=params))
     parts += [DocPart("Errado", "example", spec.wrong), DocPart("Certo", "example", spec.right)]
     waiver = f"Dispensável por página: `waive:` com `{spec.code}: \"motivo\"`." if spec.waivable else None
     return RuleDoc(spec.code, spec.name, spec.severity.value, FAMILIES.get(spec.family, spec.family), spec.item,
                    fill(spec.summary, values), tuple(parts), waiver)
+
+
+@dataclass(frozen=True)
+class RunnerFinding:
+    """A finding kind of the example runner (its own catalog, not the rule registry)."""
+
+    code: str
+    name: str
+    severity: str
+    message: str  # placeholders shown as "…"
+    hint: str
+
+
+def runner_findings(config: CheckConfig | None = None) -> tuple[RunnerFinding, ...]:
+    """The runner's catalog (execution/findings.yaml), minus codes the registry already documents."""
+    try:
+        from themelion_docs.execution.catalog import catalog
+    except ImportError:  # a toolchain without the runner
+        return ()
+    known = set(config.rules) if config is not None else set()
+    return tuple(
+        RunnerFinding(kind.code, kind.name, kind.severity.value, blank(kind.message), blank(kind.hint))
+        for kind in sorted(catalog().values(), key=lambda k: k.code) if kind.code not in known
+    )
+
+
+def blank(template: str) -> str:
+    return re.sub(r"\{[^{}]*\}", "…", template).strip()
 
 
 # -- text (themelion rules / explain) ----------------------------------------
@@ -77,8 +120,8 @@ def rules_table(config: CheckConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
-def explain_rule(spec: RuleSpec) -> str:
-    doc = rule_doc(spec)
+def explain_rule(spec: RuleSpec, config: CheckConfig | None = None) -> str:
+    doc = rule_doc(spec, config)
     out = [
         f"{doc.code} [{doc.name}]",
         f"Severidade: {doc.severity_text}",
@@ -109,14 +152,12 @@ def rule_markdown(doc: RuleDoc, index_link: str = "index.md") -> str:
         "",
         doc.summary,
         "",
-        "| | |",
-        "| --- | --- |",
-        f"| Severidade | {doc.severity_text} |",
-        f"| Família | {doc.family} |",
+        f"- **Severidade:** {doc.severity_text}",
+        f"- **Família:** {doc.family}",
     ]
     if doc.item:
-        out.append(f"| Item do checklist | {doc.item} |")
-    out.append(f"| Dispensa | {_cell(doc.waiver) if doc.waiver else 'não pode ser dispensada'} |")
+        out.append(f"- **Item do checklist:** {doc.item}")
+    out.append(f"- **Dispensa:** {doc.waiver or 'não pode ser dispensada.'}")
     for part in doc.parts:
         out += ["", f"## {part.label}", ""]
         if part.kind == "params":

@@ -140,7 +140,7 @@ def create_lesson(target: str, title: str, level: str, config: CheckConfig, docs
     module_dir = docs_dir / config.lessons_dir / module
     path = module_dir / f"{slug}.md"
     if path.exists():
-        raise ScaffoldError(f"{path} já existe; nada foi alterado. Escolha outro slug ou edite o arquivo.")
+        raise ScaffoldError(f"{_shown(path)} já existe; nada foi alterado. Escolha outro slug ou edite o arquivo.")
     if order is not None and order < 1:
         raise ScaffoldError("--order precisa ser um inteiro maior que zero")
     request = LessonRequest(module, slug, title, level, order or next_order(module_orders(module_dir)))
@@ -149,3 +149,10 @@ def create_lesson(target: str, title: str, level: str, config: CheckConfig, docs
     with path.open("x", encoding="utf-8") as handle:  # "x": a file created meanwhile is not clobbered
         handle.write(text)
     return path
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -9,9 +9,11 @@ example runner ran (page info ``examples_run``), the page gets a second case,
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Iterable
 
 from themelion_docs.config import CheckConfig
+from themelion_docs.explain import runner_findings
 from themelion_docs.findings import Finding
 from themelion_docs.report import CheckReport, PageReport
 
@@ -76,4 +78,11 @@ def _line(finding: Finding) -> str:
 
 def _is_example_finding(finding: Finding, config: CheckConfig | None) -> bool:
     spec = config.rules.get(finding.code) if config is not None else None
-    return spec is not None and spec.family == EXAMPLE_FAMILY
+    if spec is not None:
+        return spec.family == EXAMPLE_FAMILY
+    return finding.code in _runner_codes()
+
+
+@lru_cache(maxsize=1)
+def _runner_codes() -> frozenset[str]:
+    return frozenset(kind.code for kind in runner_findings())

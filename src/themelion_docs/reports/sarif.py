@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from themelion_docs import __version__
 from themelion_docs.config import CheckConfig, RuleSpec, load_config
-from themelion_docs.explain import explain_rule, rule_doc
+from themelion_docs.explain import RunnerFinding, explain_rule, rule_doc, runner_findings
 from themelion_docs.findings import Finding
 from themelion_docs.report import CheckReport
 
@@ -31,7 +31,14 @@ def render_sarif(report: CheckReport, config: CheckConfig | None = None) -> str:
 def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[str, Any]:
     config = config or load_config()
     specs = sorted(config.rules.values(), key=lambda r: r.code)
-    index = {spec.code: position for position, spec in enumerate(specs)}
+    rules = [_rule(spec, config) for spec in specs] + [_runner_rule(kind) for kind in runner_findings(config)]
+    known = {rule["id"] for rule in rules}
+    for page in report.pages:  # a code from neither catalog still gets a descriptor
+        for finding in page.findings:
+            if finding.code not in known:
+                rules.append(_finding_rule(finding))
+                known.add(finding.code)
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [_result(f, index) for page in report.pages for f in page.findings]
     for page in report.pages:
         for waiver in page.waivers:
@@ -44,7 +51,7 @@ def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[st
         "tool": {"driver": {
             "name": "themelion",
             "version": __version__,
-            "rules": [_rule(spec) for spec in specs],
+            "rules": rules,
         }},
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -53,18 +60,42 @@ def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[st
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rule(spec: RuleSpec) -> dict[str, Any]:
-    doc = rule_doc(spec)
+def _rule(spec: RuleSpec, config: CheckConfig) -> dict[str, Any]:
+    doc = rule_doc(spec, config)
     why = next((p.text for p in doc.parts if p.label == "Por quê"), "") or doc.summary
     return {
         "id": spec.code,
         "name": spec.name,
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": why.strip()},
-        "help": {"text": explain_rule(spec)},
+        "help": {"text": explain_rule(spec, config)},
         "defaultConfiguration": {"level": LEVELS.get(spec.severity.value, "warning")},
         "properties": {"tags": [spec.family] + ([spec.item] if spec.item else []),
                        "waivable": spec.waivable},
+    }
+
+
+def _runner_rule(kind: RunnerFinding) -> dict[str, Any]:
+    return {
+        "id": kind.code,
+        "name": kind.name,
+        "shortDescription": {"text": kind.message.splitlines()[0] if kind.message else kind.name},
+        "fullDescription": {"text": kind.message or kind.name},
+        "help": {"text": kind.hint or kind.message or kind.name},
+        "defaultConfiguration": {"level": LEVELS.get(kind.severity, "warning")},
+        "properties": {"tags": ["exemplos"], "waivable": False},
+    }
+
+
+def _finding_rule(finding: Finding) -> dict[str, Any]:
+    severity = getattr(finding.severity, "value", finding.severity)
+    return {
+        "id": finding.code,
+        "name": finding.name,
+        "shortDescription": {"text": finding.name},
+        "fullDescription": {"text": finding.name},
+        "help": {"text": finding.hint or finding.name},
+        "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
     }
 
 

@@ -1,0 +1,1 @@
+"""Tests of the author and CI experience (issue 4)."""
