@@ -21,7 +21,7 @@ import yaml
 from themelion_docs.findings import Finding, Severity
 from themelion_docs.lesson import normalize_title
 
-WAIVABLE_FAMILIES = frozenset({"checklist", "secoes"})
+WAIVABLE_FAMILIES = frozenset({"checklist", "secoes", "prosa"})
 
 
 class ConfigError(ValueError):
