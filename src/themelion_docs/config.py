@@ -119,7 +119,29 @@ def _registry_data() -> dict[str, Any]:
                     if code in data["rules"]:
                         raise ConfigError(f"código de regra repetido: {code} em rules.d/{entry.name}")
                     data["rules"][code] = rule
+    for code, entry in _runner_catalog().items():
+        if code in data["rules"]:
+            raise ConfigError(f"código de regra repetido: {code} no catálogo do executor")
+        data["rules"][code] = {"family": "exemplos", **entry,
+                               "summary": entry.get("summary") or _blank(entry["message"])}
     return data
+
+
+def _runner_catalog() -> dict[str, Any]:
+    """The example runner's finding kinds (execution/findings.yaml): one source for its codes."""
+    try:
+        text = resources.files("themelion_docs.execution").joinpath("findings.yaml").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    return yaml.safe_load(text) or {}
+
+
+def _blank(template: str) -> str:
+    """A message template as a summary: placeholders become «…»."""
+    import re
+
+    text = " ".join(re.sub(r"\{[^{}]*\}", "…", template).split())
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def load_config(

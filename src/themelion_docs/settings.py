@@ -29,4 +29,7 @@ def runner_settings(options: Mapping[str, Any], root: Path, *, no_cache: bool = 
     cache = options.get("cache_dir", DEFAULT_CACHE_DIR)
     values["cache_dir"] = None if no_cache or not cache else (root / str(cache))
     values["refresh"] = bool(refresh)
-    return RunnerSettings(**values)
+    try:
+        return RunnerSettings(**values)
+    except ValueError as error:  # e.g. default_timeout above max_timeout
+        raise ConfigError(f"configuração do executor inválida: {error}") from error

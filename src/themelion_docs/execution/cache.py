@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from .examples import RUNNER_VERSION
@@ -15,6 +16,7 @@ from .outcome import Outcome
 from .settings import RunnerSettings
 
 SUFFIX = ".json"
+TEMPORARY_MAX_AGE = 3600.0
 
 
 def entry_path(cache_dir: Path, key: str) -> Path:
@@ -53,13 +55,25 @@ def prune_cache(settings: RunnerSettings, keep_keys: set[str]) -> int:
     if settings.cache_dir is None or not settings.cache_dir.is_dir():
         return 0
     removed = 0
+    stale_temporary = time.time() - TEMPORARY_MAX_AGE
     for entry in settings.cache_dir.iterdir():
         if not entry.name.endswith(SUFFIX):
             continue
-        if entry.name.startswith(".tmp-") or entry.name[: -len(SUFFIX)] not in keep_keys:
+        if entry.name.startswith(".tmp-"):
+            remove = _older_than(entry, stale_temporary)  # a younger one may be a write in progress
+        else:
+            remove = entry.name[: -len(SUFFIX)] not in keep_keys
+        if remove:
             try:
                 entry.unlink()
                 removed += 1
             except FileNotFoundError:
                 pass
     return removed
+
+
+def _older_than(path: Path, moment: float) -> bool:
+    try:
+        return path.stat().st_mtime < moment
+    except OSError:
+        return False

@@ -18,7 +18,7 @@ from .examples import Example
 from .outcome import Outcome
 from .output_match import output_diff, output_matches
 from .settings import RunnerSettings
-from .tracebacks import SourceMap, failing_line, map_text, trim
+from .tracebacks import SourceMap, failing_line, map_text, trim, without_runner_frames
 
 Status = Literal["passed", "failed", "timeout", "not-run", "unavailable"]
 
@@ -106,7 +106,9 @@ def _failure(example, outcome, settings, where, shown, stderr, at) -> None:
         elif number == signal.SIGXFSZ:
             at(where, "E023", max_file_mb=settings.max_file_mb, traceback=shown)
         else:
-            detail = f":\n{trim(stderr)}" if stderr.strip() else ""
+            dump = without_runner_frames(stderr).strip()
+            detail = f" ({outcome.problem})" if outcome.problem else ""
+            detail += f":\n{trim(dump)}" if dump else ""
             at(where, "E017", signal=_signal_name(number), detail=detail)
     elif outcome.exc_type == "MemoryError" or outcome.errno == errnos.ENOMEM or "heap out of memory" in stderr:
         at(where, "E013", memory_mb=settings.memory_mb, traceback=shown)

@@ -45,14 +45,14 @@ class Outcome:
     interrupted_by: int | None = None
     """Position in the unit of the block that stopped it (kind "interrupted")."""
     problem: str = ""
-    """Infrastructure error, for kind "infra-error"."""
+    """What went wrong around the block (always for "infra-error"); such outcomes are not cached."""
 
     @property
     def failed(self) -> bool:
         return self.exit_code not in (0, None)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return json.dumps(asdict(self))  # ASCII: survives lone surrogates
 
     @classmethod
     def from_json(cls, text: str) -> "Outcome":

@@ -39,6 +39,7 @@ import fcntl
 import json
 import os
 import resource
+import select
 import signal
 import socket
 import struct
@@ -73,7 +74,7 @@ SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 
-MAX_MESSAGE = 16 << 20
+MAX_MESSAGE = 1 << 20  # requests are small
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
@@ -312,30 +313,31 @@ def gate_plain(config: dict, request: dict, ctl: socket.socket, worker_module) -
     send(ctl, {"event": "started", "pid": worker, "isolated": False})
     me = os.getpid()
     limit = request["max_processes"]
+    exited = os.pidfd_open(worker)
     status = None
     while status is None:
-        pid, raw = os.waitpid(worker, os.WNOHANG)
-        if pid == worker:
-            status = os.waitstatus_to_exitcode(raw)
-            break
-        if len(descendants(me)) > limit:
-            kill_tree(me)
+        select.select([exited], [], [], 0.02)  # wakes as soon as the worker ends
+        status = _reap(worker)  # orphans are re-parented to us: reap them, and spot the worker
+        if status is None and len(descendants(me)) > limit:
             send(ctl, {"event": "process-limit", "limit": limit})
-        _reap_orphans()
-        time.sleep(0.02)
+            status = kill_tree(me, worker)
     send(ctl, {"event": "worker-exit", "status": status})
     kill_tree(me)
     send(ctl, {"event": "sandbox-exit", "status": 0})
 
 
-def _reap_orphans() -> None:
+def _reap(worker: int | None = None) -> int | None:
+    """Reap every finished child; the worker's exit code if it was one of them."""
+    found = None
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, raw = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return found
         if pid == 0:
-            return
+            return found
+        if pid == worker:
+            found = os.waitstatus_to_exitcode(raw)
 
 
 def descendants(root: int) -> list[int]:
@@ -359,18 +361,22 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def kill_tree(root: int) -> None:
-    for _ in range(50):
+def kill_tree(root: int, worker: int | None = None) -> int | None:
+    """SIGKILL every descendant of ``root``; the worker's exit code if it was reaped here."""
+    status = None
+    for _ in range(200):
         pids = descendants(root)
         if not pids:
-            return
+            break
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        _reap_orphans()
+        reaped = _reap(worker)
+        status = reaped if reaped is not None else status
         time.sleep(0.005)
+    return status
 
 
 # ---------------------------------------------------------------- worker

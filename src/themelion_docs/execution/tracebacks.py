@@ -49,8 +49,9 @@ def map_text(text: str, source: SourceMap) -> str:
 
 def failing_line(traceback: str, language: str, source: SourceMap) -> int | None:
     """The page line of the innermost frame that belongs to the page."""
-    if language == "javascript":
-        matches = list(_COLON_LINE.finditer(traceback))[:1]  # a JS stack starts innermost
+    if language == "javascript" or "Fatal Python error" in traceback:
+        # a JS stack and a faulthandler dump list the innermost frame first
+        matches = list(_COLON_LINE.finditer(traceback) if language == "javascript" else _PY_FRAME.finditer(traceback))[:1]
     else:
         matches = list(_PY_FRAME.finditer(traceback))[-1:]  # a Python traceback ends innermost
     for match in matches:
@@ -65,3 +66,11 @@ def trim(text: str, max_lines: int = TRACEBACK_LINES) -> str:
         return "\n".join(lines)
     return "\n".join([lines[0], f"  [... {len(lines) - max_lines} linhas omitidas]"] + lines[-(max_lines - 1):])
 
+
+
+RUNNER_FILES = ("sandbox_child.py", "worker_child.py", "node_runner.js")
+
+
+def without_runner_frames(text: str) -> str:
+    """Drop the lines of a crash dump that point into the runner itself."""
+    return "\n".join(line for line in text.split("\n") if not any(name in line for name in RUNNER_FILES))

@@ -30,8 +30,9 @@ from .settings import RunnerSettings
 SETUP_TIMEOUT = 30.0
 DRAIN_GRACE = 0.05
 END_GRACE = 2.0
-INFRA_PROCESSES = 3  # gate, init and worker count against RLIMIT_NPROC too
+INFRA_PROCESSES = 2  # init and worker run as the sandbox's uid too (the gate does not)
 MAX_MESSAGE = 1 << 20
+LOST_UNIT = "os processos do sandbox terminaram durante o bloco, sem relatório"
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,10 @@ class _Unit:
             )
         if self.exit_status is not None:
             return Outcome("exited", exit_code=self.exit_status, **common)
+        if self.closed and not self.problem:
+            # Every process of the unit is gone mid-block and nobody reported: without
+            # namespaces a block can kill its gate, and the worker dies with it (SIGKILL).
+            return Outcome("exited", exit_code=-signal.SIGKILL, problem=LOST_UNIT, **common)
         return Outcome("infra-error", problem=self.problem or "o sandbox terminou sem resposta", **common)
 
 

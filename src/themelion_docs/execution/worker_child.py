@@ -24,7 +24,7 @@ import sys
 import traceback
 import types
 
-MAX_MESSAGE = 16 << 20
+MAX_MESSAGE = 4 << 20  # the builder's send buffer bounds a block's code
 TRACEBACK_LIMIT = 32 * 1024
 
 _libc = ctypes.CDLL(None)

@@ -1,0 +1,224 @@
+"""run_examples: plan units, use the cache, run the rest in parallel, judge.
+
+Results come back in the order of the input, whatever the scheduling; only
+durations vary between runs.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from themelion_docs.findings import Finding
+
+from .cache import load_outcome, store_outcome
+from .catalog import make_finding
+from .examples import Example, unit_of
+from .forkserver import ForkServer
+from .interpreters import find_node, python_version
+from .isolation import Isolation, detect_isolation
+from .judge import Status, judge
+from .outcome import DETERMINISTIC_KINDS, Outcome
+from .settings import RunnerSettings
+from .tracebacks import SourceMap
+from .unit import BlockJob, run_unit
+
+Progress = Callable[[int, int, int], None]
+"""progress(done, total, failures): called as examples finish."""
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    example: Example
+    status: Status
+    stdout: str = ""
+    stderr: str = ""
+    traceback: str = ""
+    """Traceback of the failure, with the Markdown path and lines."""
+    exit_code: int | None = None
+    """Exit status of the block; negative when a signal ended it; None when it did not end by itself."""
+    duration: float = 0.0
+    truncated: bool = False
+    cached: bool = False
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunReport:
+    results: list[ExampleResult]
+    network_isolated: bool
+    python_version: str
+    node_available: bool
+    cache_hits: int = 0
+    cache_misses: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    sandbox: str = ""
+    """How the blocks were isolated on this machine, for the report."""
+
+
+@dataclass(frozen=True)
+class _Unit:
+    positions: tuple[int, ...]
+    """Indexes into the examples list, in run order."""
+    source: SourceMap
+
+
+def run_examples(
+    examples: Sequence[Example], settings: RunnerSettings, progress: Progress | None = None
+) -> RunReport:
+    node = find_node(settings.node)
+    isolation = detect_isolation(settings.python, settings.namespaces, settings.network,
+                                 (node,) if node else ())
+    results: list[ExampleResult | None] = [None] * len(examples)
+    counter = _Counter(len(examples), progress)
+
+    for position, example in enumerate(examples):
+        if not example.run:
+            results[position] = ExampleResult(example, "not-run")
+        elif example.language == "javascript" and node is None:
+            warning = make_finding("E020", example.path, example.line)
+            results[position] = ExampleResult(example, "unavailable", findings=(warning,))
+
+    units = _plan_units(examples, results)
+    pending: list[_Unit] = []
+    hits = misses = 0
+    for unit in units:
+        cached = _cached_outcomes(examples, unit, settings)
+        if cached is None:
+            pending.append(unit)
+            misses += len(unit.positions)
+            continue
+        hits += len(unit.positions)
+        _record(examples, unit, cached, settings, results, cached=True)
+    counter.advance(results)
+
+    if pending:
+        with ForkServer(settings, node) as server, ThreadPoolExecutor(max_workers=settings.jobs) as pool:
+            futures: dict[Future, _Unit] = {
+                pool.submit(_run_unit, server, isolation, examples, unit, settings): unit for unit in pending
+            }
+            remaining = set(futures)
+            while remaining:
+                done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+                for future in done:
+                    unit = futures[future]
+                    outcomes = future.result()
+                    _store(examples, unit, outcomes, settings)
+                    _record(examples, unit, outcomes, settings, results, cached=False)
+                counter.advance(results)
+
+    final = [r for r in results if r is not None]
+    assert len(final) == len(examples)
+    return RunReport(
+        results=final,
+        network_isolated=isolation.network,
+        python_version=python_version(settings.python).split()[0],
+        node_available=node is not None,
+        cache_hits=hits,
+        cache_misses=misses,
+        findings=[f for result in final for f in result.findings],
+        sandbox=isolation.describe(),
+    )
+
+
+def _plan_units(examples: Sequence[Example], results: list[ExampleResult | None]) -> list[_Unit]:
+    grouped: dict[object, list[int]] = {}
+    for position, example in enumerate(examples):
+        if results[position] is None:
+            grouped.setdefault(unit_of(example) or ("single", position), []).append(position)
+    return [
+        _Unit(tuple(positions), SourceMap(examples[positions[0]].path,
+                                          tuple(examples[p].content_line for p in positions)))
+        for positions in grouped.values()
+    ]
+
+
+def _run_unit(server: ForkServer, isolation: Isolation, examples: Sequence[Example], unit: _Unit,
+              settings: RunnerSettings) -> list[Outcome]:
+    jobs = [
+        BlockJob(
+            index=index,
+            language=examples[position].language,
+            code=examples[position].code,
+            timeout=examples[position].timeout,
+            last=index == len(unit.positions) - 1,
+            stops_unit_on_failure=examples[position].expect is None,
+        )
+        for index, position in enumerate(unit.positions)
+    ]
+    try:
+        return run_unit(server, isolation, jobs, settings).outcomes
+    except Exception as exc:  # noqa: BLE001 - one unit's trouble must not stop the build
+        return [Outcome("infra-error", problem=f"{type(exc).__name__}: {exc}") for _ in jobs]
+
+
+def _cached_outcomes(examples: Sequence[Example], unit: _Unit, settings: RunnerSettings) -> list[Outcome] | None:
+    if settings.cache_dir is None or settings.refresh:
+        return None
+    outcomes = []
+    for position in unit.positions:
+        outcome = load_outcome(settings.cache_dir, examples[position].key)
+        if outcome is None:
+            return None  # a session reruns as a whole: its blocks share state
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _store(examples: Sequence[Example], unit: _Unit, outcomes: list[Outcome], settings: RunnerSettings) -> None:
+    if settings.cache_dir is None:
+        return
+    for position, outcome in zip(unit.positions, outcomes):
+        if _cacheable(outcome, outcomes):
+            try:
+                store_outcome(settings.cache_dir, examples[position].key, outcome)
+            except (OSError, ValueError):
+                pass  # a read-only or full cache directory only costs a rerun
+
+
+def _cacheable(outcome: Outcome, unit_outcomes: list[Outcome]) -> bool:
+    if outcome.kind == "interrupted":
+        cause = outcome.interrupted_by
+        return cause is not None and unit_outcomes[cause].kind in DETERMINISTIC_KINDS
+    return outcome.kind in DETERMINISTIC_KINDS and not outcome.problem
+
+
+def _record(examples: Sequence[Example], unit: _Unit, outcomes: list[Outcome], settings: RunnerSettings,
+            results: list[ExampleResult | None], cached: bool) -> None:
+    for position, outcome in zip(unit.positions, outcomes):
+        example = examples[position]
+        interrupted_line = None
+        if outcome.interrupted_by is not None and outcome.interrupted_by < len(unit.positions):
+            interrupted_line = examples[unit.positions[outcome.interrupted_by]].line
+        verdict = judge(example, outcome, unit.source, settings, interrupted_line)
+        results[position] = ExampleResult(
+            example=example,
+            status=verdict.status,
+            stdout=verdict.stdout,
+            stderr=verdict.stderr,
+            traceback=verdict.traceback,
+            exit_code=outcome.exit_code,
+            duration=outcome.duration,
+            truncated=bool(outcome.stdout_cut or outcome.stderr_cut),
+            cached=cached,
+            findings=verdict.findings,
+        )
+
+
+class _Counter:
+    """Reports progress from the calling thread only."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.reported = -1
+
+    def advance(self, results: Sequence[ExampleResult | None]) -> None:
+        if self.progress is None:
+            return
+        done = sum(r is not None for r in results)
+        if done == self.reported:
+            return
+        self.reported = done
+        failures = sum(r is not None and r.status in ("failed", "timeout") for r in results)
+        self.progress(done, self.total, failures)

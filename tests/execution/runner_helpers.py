@@ -1,0 +1,97 @@
+"""Plain helpers of the example runner tests: pages written as Markdown."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from themelion_docs.execution import RunnerSettings, build_examples, run_examples
+from themelion_docs.execution.isolation import detect_isolation
+from themelion_docs.fences import FenceInfo, parse_info
+
+PAGE = "content/backend/protocolos/http.md"
+
+
+@dataclass(frozen=True)
+class Fence:
+    """The lesson model's fence, as far as the runner needs it."""
+
+    line: int
+    end_line: int
+    content_line: int
+    language: str
+    info: FenceInfo
+    content: str
+    follows_fence: bool
+
+
+def fences_of(markdown: str) -> list[Fence]:
+    """The ``` fences of a small page (no nesting, no indentation)."""
+    lines = textwrap.dedent(markdown).lstrip("\n").split("\n")
+    fences: list[Fence] = []
+    previous_was_fence = False
+    index = 0
+    while index < len(lines):
+        text = lines[index]
+        if text.startswith("```"):
+            start = index
+            index += 1
+            while not lines[index].startswith("```"):
+                index += 1
+            info = parse_info(text[3:])
+            content = "".join(line + "\n" for line in lines[start + 1 : index])
+            fences.append(Fence(start + 1, index + 1, start + 2, info.language, info, content, previous_was_fence))
+            previous_was_fence = True
+        elif text.strip():
+            previous_was_fence = False
+        index += 1
+    return fences
+
+
+def settings_for(**overrides) -> RunnerSettings:
+    base = dict(jobs=2, default_timeout=5.0, max_timeout=20.0, cache_dir=None)
+    return RunnerSettings(**(base | overrides))
+
+
+def build(markdown: str, path: str = PAGE, **overrides):
+    return build_examples(path, fences_of(markdown), settings_for(**overrides))
+
+
+def run_page(markdown: str, path: str = PAGE, **overrides):
+    settings = settings_for(**overrides)
+    examples, findings = build_examples(path, fences_of(markdown), settings)
+    assert not [f for f in findings if f.is_error], findings
+    return run_examples(examples, settings)
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+def isolation():
+    settings = settings_for()
+    return detect_isolation(settings.python, settings.namespaces, settings.network)
+
+
+needs_namespaces = pytest.mark.skipif(
+    not isolation().namespaces, reason="o kernel não permite namespaces de usuário aqui"
+)
+
+
+def processes_with(token: str) -> list[int]:
+    """Host pids whose command line mentions ``token``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if token.encode() in cmdline:
+            found.append(int(entry))
+    return found

@@ -1,0 +1,98 @@
+"""Without namespaces (namespaces="off"): a subreaper still tracks and kills the unit."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from runner_helpers import codes, processes_with, run_page
+
+
+def test_plain_mode_runs_blocks_and_reports_no_network_isolation():
+    report = run_page("```python\nprint('oi')\n```\n", namespaces="off")
+    assert report.results[0].stdout == "oi\n"
+    assert report.network_isolated is False
+    assert "subreaper" in report.sandbox
+
+
+def test_plain_mode_keeps_the_secret_out_of_the_environment(secret_in_builder_env):
+    report = run_page("```python\nimport os\nprint('THEMELION_TEST_SECRET' in os.environ)\n```\n", namespaces="off")
+    assert report.results[0].stdout == "False\n"
+
+
+def test_plain_mode_kills_setsid_daemons():
+    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}7"
+    report = run_page(f"""
+```python
+import os, subprocess, time
+subprocess.Popen(["sleep", "{token}"], start_new_session=True)
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "{token}"])
+    os._exit(0)
+os.wait()
+time.sleep(0.3)
+```
+""", namespaces="off")
+    assert report.results[0].status == "passed"
+    assert processes_with(f"sleep\0{token}") == []
+
+
+def test_plain_mode_timeout_kills_the_group():
+    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}8"
+    report = run_page(f"""
+```python timeout="1"
+import subprocess, time
+subprocess.Popen(["sleep", "{token}"], start_new_session=True)
+time.sleep(100)
+```
+""", namespaces="off")
+    assert report.results[0].status == "timeout"
+    assert processes_with(f"sleep\0{token}") == []
+
+
+def test_plain_mode_counts_processes_and_stops_a_fork_storm():
+    report = run_page("""
+```python
+import os, time
+for _ in range(200):
+    if os.fork() == 0:
+        time.sleep(5)
+        os._exit(0)
+time.sleep(5)
+```
+
+```python
+print("depois")
+```
+""", namespaces="off", max_processes=20)
+    storm, after = report.results
+    assert codes(storm.findings) == ["E018"]
+    assert after.stdout == "depois\n"
+
+
+def test_plain_mode_parent_kill_ends_only_the_block():
+    report = run_page("""
+```python
+import os
+os.kill(os.getppid(), 9)
+import time
+time.sleep(5)
+```
+
+```python
+print("depois")
+```
+""", namespaces="off")
+    killed, after = report.results
+    assert killed.status == "failed"
+    assert codes(killed.findings) == ["E017"] and "SIGKILL" in killed.findings[0].message
+    assert after.stdout == "depois\n"
+
+
+def test_plain_mode_lost_unit_is_not_cached(tmp_path):
+    page = "```python\nimport os, time\nos.kill(os.getppid(), 9)\ntime.sleep(5)\n```\n"
+    report = run_page(page, namespaces="off", cache_dir=tmp_path)
+    assert codes(report.findings) == ["E017"]
+    assert list(tmp_path.iterdir()) == []

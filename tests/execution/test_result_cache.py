@@ -1,0 +1,170 @@
+"""The result cache: hits, misses, corruption, refresh, prune."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from runner_helpers import PAGE, build, codes, run_page
+from themelion_docs.execution import prune_cache
+from themelion_docs.execution.cache import entry_path, load_outcome
+
+PAGE_TEXT = """
+```python
+import os
+print("rodou", os.getpid() > 0)
+```
+
+```python session="s"
+x = 41
+```
+
+```python session="s"
+print(x + 1)
+```
+"""
+
+
+def entries(cache_dir):
+    return sorted(p.name for p in cache_dir.iterdir())
+
+
+def test_first_run_misses_and_stores_one_entry_per_example(tmp_path):
+    report = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    assert (report.cache_hits, report.cache_misses) == (0, 3)
+    assert [r.cached for r in report.results] == [False, False, False]
+    keys = [r.example.key for r in report.results]
+    assert entries(tmp_path) == sorted(f"{k}.json" for k in keys)
+
+
+def test_second_run_is_served_from_the_cache(tmp_path):
+    first = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    second = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    assert (second.cache_hits, second.cache_misses) == (3, 0)
+    assert [r.cached for r in second.results] == [True, True, True]
+    assert [(r.status, r.stdout) for r in second.results] == [(r.status, r.stdout) for r in first.results]
+
+
+def test_cached_result_is_not_rerun(tmp_path):
+    page = "```python\nimport time\nprint(time.time_ns())\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0].stdout
+    assert run_page(page, cache_dir=tmp_path).results[0].stdout == first
+
+
+def test_corrupt_entry_is_ignored_and_the_block_reruns(tmp_path):
+    page = "```python\nimport time\nprint(time.time_ns())\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0]
+    path = entry_path(tmp_path, first.example.key)
+    for garbage in ("{not json", "", "themelion-runner 1\n[1, 2]", "themelion-runner 1\n{\"kind\": \"timeout\"}"):
+        path.write_text(garbage)
+        again = run_page(page, cache_dir=tmp_path)
+        assert again.results[0].cached is False and again.cache_misses == 1
+        assert again.results[0].stdout != first.stdout
+        assert load_outcome(tmp_path, first.example.key) is not None  # rewritten
+
+
+def test_unreadable_entry_is_ignored(tmp_path):
+    page = "```python\nprint(1)\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0]
+    path = entry_path(tmp_path, first.example.key)
+    path.unlink()
+    path.mkdir()  # reading a directory fails
+    again = run_page(page, cache_dir=tmp_path)
+    assert again.results[0].status == "passed" and not again.results[0].cached
+
+
+def test_refresh_ignores_entries_but_rewrites_them(tmp_path):
+    page = "```python\nimport time\nprint(time.time_ns())\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0]
+    refreshed = run_page(page, cache_dir=tmp_path, refresh=True)
+    assert refreshed.results[0].cached is False and refreshed.cache_misses == 1
+    assert refreshed.results[0].stdout != first.stdout
+    assert run_page(page, cache_dir=tmp_path).results[0].stdout == refreshed.results[0].stdout
+
+
+def test_no_cache_dir_disables_the_cache(tmp_path):
+    report = run_page(PAGE_TEXT, cache_dir=None)
+    assert (report.cache_hits, report.cache_misses) == (0, 3)
+    assert not any(r.cached for r in report.results)
+
+
+def test_failures_are_cached_and_judged_again_with_current_lines(tmp_path):
+    page = "```python\nimport time\nprint(time.time_ns())\n1 / 0\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0]
+    moved = run_page("Um parágrafo novo.\n\nOutro.\n\n" + page, cache_dir=tmp_path).results[0]
+    assert moved.cached and moved.stdout == first.stdout
+    assert codes(moved.findings) == ["E010"]
+    assert moved.findings[0].line == first.findings[0].line + 4
+    assert f'File "{PAGE}", line {4 + 4}' in moved.traceback
+
+
+def test_editing_the_output_fence_reuses_the_run(tmp_path):
+    run_page("```python\nprint('a')\n```\n", cache_dir=tmp_path)
+    report = run_page("```python\nprint('a')\n```\n```output\nb\n```\n", cache_dir=tmp_path)
+    assert report.results[0].cached and codes(report.findings) == ["E011"]
+
+
+def test_timeouts_are_not_cached(tmp_path):
+    page = '```python timeout="1"\nimport time\ntime.sleep(30)\n```\n'
+    first = run_page(page, cache_dir=tmp_path)
+    assert first.results[0].status == "timeout"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_infrastructure_errors_are_not_cached(tmp_path):
+    report = run_page("```python\nprint(1)\n```\n", cache_dir=tmp_path, python="/nao/existe/python3")
+    assert report.results[0].status == "failed"
+    assert codes(report.findings) == ["E021"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_session_with_a_failure_is_fully_cached(tmp_path):
+    page = """
+```python session="s"
+raise ValueError
+```
+
+```python session="s"
+print("nunca")
+```
+"""
+    run_page(page, cache_dir=tmp_path)
+    again = run_page(page, cache_dir=tmp_path)
+    assert again.cache_hits == 2
+    assert [r.status for r in again.results] == ["failed", "not-run"]
+    assert codes(again.results[1].findings) == ["E016"]
+
+
+def test_entries_are_written_atomically_as_json(tmp_path):
+    report = run_page("```python\nprint(1)\n```\n", cache_dir=tmp_path)
+    text = entry_path(tmp_path, report.results[0].example.key).read_text()
+    head, _, body = text.partition("\n")
+    assert head.startswith("themelion-runner ")
+    assert json.loads(body)["stdout"] == "1\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_prune_removes_entries_no_page_uses(tmp_path):
+    report = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    keys = {r.example.key for r in report.results}
+    stale = tmp_path / f"{'0' * 64}.json"
+    stale.write_text("old")
+    leftover = tmp_path / ".tmp-abc.json"
+    leftover.write_text("")
+    os.utime(leftover, (0, 0))
+    unrelated = tmp_path / "LEIA-ME.txt"
+    unrelated.write_text("não é do cache")
+    settings_examples, _ = build(PAGE_TEXT, cache_dir=tmp_path)
+    from runner_helpers import settings_for
+
+    removed = prune_cache(settings_for(cache_dir=tmp_path), keys)
+    assert removed == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(f"{k}.json" for k in keys), "LEIA-ME.txt"])
+    assert {e.key for e in settings_examples} == keys
+
+
+def test_prune_without_cache_dir_removes_nothing(tmp_path):
+    from runner_helpers import settings_for
+
+    assert prune_cache(settings_for(cache_dir=None), set()) == 0
+    assert prune_cache(settings_for(cache_dir=tmp_path / "nao-existe"), set()) == 0

@@ -1,0 +1,263 @@
+"""What a block can and cannot reach: environment, processes, network, files."""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from runner_helpers import isolation, needs_namespaces, processes_with, run_page
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_builder_secret_is_not_in_the_block_environment(secret_in_builder_env):
+    report = run_page("""
+```python
+import os
+print(sorted(os.environ))
+print(any("s3cr3t" in value for value in os.environ.values()))
+```
+""")
+    [result] = report.results
+    assert result.status == "passed", result.findings
+    names = eval(result.stdout.splitlines()[0])
+    assert "THEMELION_TEST_SECRET" not in names
+    assert set(names) <= {"PATH", "LANG", "LC_ALL", "PYTHONIOENCODING", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
+                          "NO_COLOR", "HOME", "TMPDIR", "THEMELION_RUN"}
+    assert result.stdout.splitlines()[1] == "False"
+
+
+SCAN_ENVIRONS = """
+```python
+import os
+leaks = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            if b"SECRET" in f.read():
+                leaks.append(pid)
+    except OSError:
+        pass
+print("vazou" if leaks else "limpo")
+```
+"""
+
+
+@needs_namespaces
+def test_builder_secret_is_not_readable_from_any_process_environ(secret_in_builder_env):
+    report = run_page(SCAN_ENVIRONS.replace("SECRET", secret_in_builder_env))
+    assert report.results[0].stdout == "limpo\n"
+
+
+def test_without_namespaces_the_same_scan_finds_the_builder_secret(secret_in_builder_env):
+    """The weaker fallback, pinned: a block sees the host's /proc (and the scan above can fail)."""
+    report = run_page(SCAN_ENVIRONS.replace("SECRET", secret_in_builder_env), namespaces="off")
+    assert report.results[0].stdout == "vazou\n"
+
+
+def test_setsid_daemons_do_not_survive_the_run():
+    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}"
+    report = run_page(f"""
+```python
+import os, subprocess, time
+# a daemon in its own session, and a classic double fork
+subprocess.Popen(["sleep", "{token}1"], start_new_session=True)
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "{token}2"])
+    os._exit(0)
+os.wait()
+
+def daemons():
+    found = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            found += b"{token}" in open(f"/proc/{{pid}}/cmdline", "rb").read()
+        except OSError:
+            pass
+    return found
+
+deadline = time.monotonic() + 5
+while daemons() < 2 and time.monotonic() < deadline:
+    time.sleep(0.02)
+print("demônios vivos:", daemons())
+```
+""")
+    [result] = report.results
+    assert result.status == "passed", result.findings
+    assert result.stdout == "demônios vivos: 2\n"
+    assert processes_with(f"sleep\0{token}") == []
+
+
+def test_the_daemon_check_does_see_a_live_daemon():
+    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}9"
+    daemon = subprocess.Popen(["sleep", token], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 5
+        while not processes_with(f"sleep\0{token}") and time.monotonic() < deadline:
+            time.sleep(0.01)  # /proc/PID/cmdline is empty for a moment after exec
+        assert processes_with(f"sleep\0{token}") == [daemon.pid]
+    finally:
+        daemon.kill()
+        daemon.wait()
+
+
+def test_timeout_kills_the_whole_unit_including_escaped_children():
+    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}3"
+    report = run_page(f"""
+```python timeout="1"
+import subprocess, time
+subprocess.Popen(["sleep", "{token}"], start_new_session=True)
+time.sleep(100)
+```
+""")
+    assert report.results[0].status == "timeout"
+    assert processes_with(f"sleep\0{token}") == []
+
+
+def test_each_block_gets_a_fresh_working_directory_that_is_removed_afterwards():
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "themelion-run-*")))
+    report = run_page("""
+```python
+import os
+print(os.listdir("."))
+open("rascunho.txt", "w").write("oi")
+```
+
+```python
+import os
+print(os.listdir("."), os.environ["HOME"] == os.getcwd() == os.environ["TMPDIR"])
+```
+""")
+    assert [r.stdout for r in report.results] == ["[]\n", "[] True\n"]
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "themelion-run-*"))) == before
+
+
+def test_hash_seed_is_fixed_so_set_order_is_stable():
+    page = """
+```python
+print(list({"maçã", "banana", "uva", "kiwi", "pera"}))
+```
+"""
+    first = run_page(page).results[0].stdout
+    assert all(run_page(page).results[0].stdout == first for _ in range(2))
+
+
+def test_loopback_server_works_inside_the_sandbox():
+    report = run_page("""
+```python
+import http.server, threading, urllib.request
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"pong")
+    def log_message(self, *args):
+        pass
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/") as response:
+    print(response.status, response.read().decode())
+server.shutdown()
+```
+""")
+    [result] = report.results
+    assert result.status == "passed", result.findings
+    assert result.stdout == "200 pong\n"
+
+
+def test_two_blocks_can_bind_the_same_fixed_port_at_once():
+    if not isolation().network:
+        pytest.skip("sem namespace de rede as portas são do hospedeiro")
+    block = """
+```python
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 8000))
+s.listen()
+time.sleep(0.5)
+print("ok")
+```
+"""
+    report = run_page(block * 2, jobs=2)
+    assert [r.stdout for r in report.results] == ["ok\n", "ok\n"]
+
+
+def test_network_beyond_loopback_is_unreachable_when_isolated():
+    report = run_page("""
+```python
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 80), timeout=2)
+    print("conectou")
+except OSError as erro:
+    print("bloqueado", erro.errno)
+```
+""")
+    assert report.network_isolated == isolation().network
+    if report.network_isolated:
+        assert report.results[0].stdout.startswith("bloqueado")
+
+
+def test_network_off_reports_no_isolation():
+    report = run_page("```python\nprint(1)\n```\n", network="off")
+    assert report.network_isolated is False
+    assert report.results[0].stdout == "1\n"
+
+
+@needs_namespaces
+def test_the_builder_files_are_read_only_to_a_block():
+    target = HERE / f"escrito-pelo-bloco-{uuid.uuid4().hex}.txt"
+    try:
+        report = run_page(f"""
+```python expect="PermissionError"
+open({str(target)!r}, "w").write("não devia")
+```
+""")
+        assert report.results[0].status == "passed", report.results[0].findings
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)
+
+
+@needs_namespaces
+def test_blocks_cannot_regain_privileges():
+    report = run_page("""
+```python
+import os
+for attempt in (lambda: os.setuid(1), lambda: os.setgid(1), lambda: os.chroot("/")):
+    try:
+        attempt()
+        print("conseguiu")
+    except PermissionError:
+        print("negado")
+```
+""")
+    assert report.results[0].stdout == "negado\nnegado\nnegado\n"
+
+
+def test_subprocesses_of_a_block_work():
+    report = run_page("""
+```python
+import subprocess, sys
+print(subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True).stdout.strip())
+```
+""")
+    assert report.results[0].stdout == "42\n", report.results[0].findings
+
+
+def test_report_describes_the_sandbox():
+    report = run_page("```python\npass\n```\n")
+    assert report.sandbox
+    assert report.python_version.count(".") == 2
