@@ -55,8 +55,7 @@ def split(text: str) -> tuple[FrontMatter, int]:
 def _load(yaml_text: str, end_line: int) -> FrontMatter:
     offset = 1  # the YAML starts on file line 2
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text) if node is not None else None
+        node, data = _compose_and_construct(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line + 1 + offset) if mark is not None else 1
@@ -86,6 +85,21 @@ def _load(yaml_text: str, end_line: int) -> FrontMatter:
                     key_lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1 + offset
     data = {str(k): v for k, v in data.items()}
     return FrontMatter(present=True, data=data, key_lines=key_lines, item_lines=item_lines, end_line=end_line)
+
+
+# libyaml when available: the pure-Python loader is most of the cost of a page.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_construct(yaml_text: str) -> tuple[yaml.Node | None, object]:
+    """One parse: the node tree (for key lines) and the data built from it."""
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 def _first_tab_line(yaml_text: str) -> int | None:

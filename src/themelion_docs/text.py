@@ -14,35 +14,51 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 
+def _fold_table() -> dict[int, str]:
+    """Latin letters with diacritics (and NBSP, µ...) mapped to their base form."""
+    table = {}
+    for code in (*range(0x00A0, 0x0250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != char:
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping symbols such as ❌ and /."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.casefold().translate(_FOLD)
+
+
+def _term_regex(term: str) -> str:
+    folded = fold(term)
+    if folded.endswith("*"):
+        return re.escape(folded[:-1]) + r"\w*"
+    if folded[-1:].isalnum():
+        return re.escape(folded) + r"(?!\w)"
+    return re.escape(folded)
 
 
 @lru_cache(maxsize=256)
 def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word alternatives; a term ending in ``*`` matches as a prefix."""
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        folded = fold(term)
-        if folded.endswith("*"):
-            parts.append(re.escape(folded[:-1]) + r"\w*")
-        elif folded[-1:].isalnum():
-            parts.append(re.escape(folded) + r"(?!\w)")
-        else:
-            parts.append(re.escape(folded))
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+    """Whole-word alternatives, one group per term (longest first); ``*`` ends a prefix."""
+    ordered = sorted(range(len(terms)), key=lambda i: len(terms[i]), reverse=True)
+    groups = "|".join(f"(?P<t{i}>{_term_regex(terms[i])})" for i in ordered)
+    return re.compile(r"(?<!\w)(?:" + groups + ")")
 
 
 def find_terms(text: str, terms: Sequence[str]) -> list[str]:
-    """Distinct terms (as written in ``terms``) that occur in ``text``."""
-    folded = fold(text)
-    found = []
-    for term in terms:
-        if term_pattern((term,)).search(folded):
-            found.append(term.rstrip("*"))
-    return found
+    """Distinct terms (as written in ``terms``, in that order) that occur in ``text``."""
+    if not terms:
+        return []
+    terms = tuple(terms)
+    seen = {int(m.lastgroup[1:]) for m in term_pattern(terms).finditer(fold(text))}
+    return [terms[i].rstrip("*") for i in sorted(seen)]
 
 
 def contains_any(text: str, markers: Sequence[str]) -> bool:

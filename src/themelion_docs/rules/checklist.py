@@ -91,7 +91,12 @@ def scale(page: Page, context: Context) -> Iterable[Finding]:
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q040")
-    quantities = [q for p in _body_prose(lesson) for q in find_quantities(p.text, params["units"])]
+    quantities = []
+    for block in _body_prose(lesson):
+        if has_digit(block.text):
+            quantities.extend(find_quantities(block.text, params["units"]))
+            if magnitude_spread(q.value for q in quantities) >= params["min_ratio"]:
+                return  # enough: the rest of the page cannot change the verdict
     if magnitude_spread(q.value for q in quantities) < params["min_ratio"]:
         found = ", ".join(sorted({q.text for q in quantities})[:6]) or "nenhuma"
         yield context.finding(page, "Q040", _first_body_line(lesson), found=found)
@@ -103,7 +108,11 @@ def failure_modes(page: Page, context: Context) -> Iterable[Finding]:
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q050")
-    found = find_terms(" ".join(p.text for p in lesson.prose), params["terms"])
+    found: list[str] = []
+    for block in lesson.prose:
+        found.extend(t for t in find_terms(block.text, params["terms"]) if t not in found)
+        if len(found) >= params["min_terms"]:
+            return
     if len(found) < params["min_terms"]:
         yield context.finding(page, "Q050", _first_body_line(lesson), count=len(found),
                               found=", ".join(found) or "nenhum", min_terms=params["min_terms"])
@@ -160,7 +169,12 @@ def concreteness(page: Page, context: Context) -> Iterable[Finding]:
         return
     params = context.params("Q090")
     prose = _body_prose(lesson)
-    count = sum(len(find_quantities(p.text, params["units"])) for p in prose)
+    count = 0
+    for block in prose:
+        if has_digit(block.text):
+            count += len(find_quantities(block.text, params["units"]))
+            if count >= params["min_quantities"]:
+                break
     if count < params["min_quantities"]:
         yield context.finding(page, "Q090", _first_body_line(lesson), count=count,
                               min_quantities=params["min_quantities"])

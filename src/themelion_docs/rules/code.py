@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Iterable
 
 from themelion_docs.findings import Finding
@@ -13,9 +14,15 @@ from themelion_docs.rules.context import Context, Page
 
 
 def python_tree(fence: Fence) -> ast.Module | None:
+    return _tree(fence.content)
+
+
+@lru_cache(maxsize=512)
+def _tree(code: str) -> ast.Module | None:
+    """One parse per block for every rule that reads it (the tree is never mutated)."""
     try:
-        return ast.parse(fence.content)
-    except (SyntaxError, ValueError):
+        return ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # the runner reports the syntax error at the block
 
 
@@ -37,8 +44,8 @@ def production_code(page: Page, context: Context) -> Iterable[Finding]:
     parsed = [(f, t) for f, t in trees if t is not None]
     if not any(_uses_logging(t) for _, t in parsed):
         yield context.finding(page, "Q071", fences[0].line)
-    handlers = [(f, h) for f, t in parsed for node in ast.walk(t) if isinstance(node, ast.Try | ast.TryStar)
-                for h in node.handlers]
+    handlers = [(f, h) for f, t in parsed if "try" in f.content
+                for node in ast.walk(t) if isinstance(node, ast.Try | ast.TryStar) for h in node.handlers]
     for fence, handler in handlers:
         if handler.type is None:
             detail = "o código de `### Pronto para produção` usa `except:` sem tipo, que engole até KeyboardInterrupt"
@@ -49,7 +56,7 @@ def production_code(page: Page, context: Context) -> Iterable[Finding]:
 
 
 def _uses_logging(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
+    for node in (*tree.body, *ast.walk(tree)):  # imports are usually at the top: look there first
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "logging" for a in node.names):
             return True
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "logging":
@@ -63,6 +70,7 @@ def tests(page: Page, context: Context) -> Iterable[Finding]:
     if lesson is None or not lesson.sections:
         return
     with_tests = [f for f in lesson.fences if f.language == "python" and is_run(f) and "expect" not in f.info.options
+                  and ("assert" in f.content or "def test" in f.content)  # cheap filter before the tree
                   and _has_tests(python_tree(f))]
     if not with_tests:
         yield context.finding(page, "Q080", lesson.sections[0].line)

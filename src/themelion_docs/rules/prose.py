@@ -55,9 +55,16 @@ def load_glossary() -> Glossary:
     return glossary_from_data(yaml.safe_load(text) or {})
 
 
+@lru_cache(maxsize=8)
+def _any_variant(glossary: Glossary):
+    return term_pattern(tuple(v for term in glossary.terms for v in term.avoid) or ("\x00",))
+
+
 def glossary_hits(text: str, glossary: Glossary) -> list[tuple[str, str]]:
     """(variant found, preferred term) for each discouraged variant in ``text``."""
     folded = fold(text)
+    if not _any_variant(glossary).search(folded):
+        return []  # the common case: one search instead of one per term
     hits = []
     for term in glossary.terms:
         if not term.avoid:
