@@ -9,6 +9,7 @@ of every failing page. Moving to another renderer means replacing this file.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,14 @@ from mkdocs.utils.meta import get_data
 
 from themelion_docs.checker import PageSource, build_corpus, check_pages, load_page
 from themelion_docs.config import CheckConfig, ConfigError, load_config
+from themelion_docs.examples import output_inserts
 from themelion_docs.render import rewrite
-
-
-def output_inserts(results):  # lazy: the runner is only imported when examples run
-    from themelion_docs.examples import output_inserts as inserts
-
-    return inserts(results)
 from themelion_docs.report import CheckReport
 from themelion_docs.rules.context import Page
 from themelion_docs import site
+from themelion_docs.site import assets as site_assets
+from themelion_docs.site import nav as site_nav
+from themelion_docs.site import theme as site_theme
 
 log = logging.getLogger("mkdocs.plugins.themelion")
 
@@ -69,6 +68,12 @@ class ThemelionConfig(base.Config):
 
     memory_mb = c.Optional(c.Type(int))
     """Limite de memória de cada bloco, em MiB (padrão do executor: 1024)."""
+
+    author_guide = c.Type(bool, default=False)
+    """Gera o guia do autor em `/autores/` (contrato e uma página por regra, a partir do registro)."""
+
+    dashboard = c.Type(bool, default=False)
+    """Gera o painel de qualidade em `/qualidade/` e o bloco «Estado da verificação» em cada lição."""
 
 
 class ThemelionPlugin(BasePlugin[ThemelionConfig]):
@@ -121,8 +126,44 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
 
     # -- authors and CI (issue 4): generated author's guide, quality dashboard --
     def generated_files(self, files: Files, config: Any) -> Files:
-        """Pages generated from the registry and from ``self.report`` (added to ``files``)."""
+        """Pages generated from the registry and from ``self.report`` (added to ``files``).
+
+        The author's guide (``autores/``) comes from the same ``CheckConfig`` the
+        pages were just checked with, the dashboard (``qualidade.md``) from
+        ``self.report``. A page the project already has at the same path wins.
+        """
+        from mkdocs.structure.files import File
+
+        from themelion_docs.dashboard import DASHBOARD_URI, dashboard_markdown
+        from themelion_docs.guide import guide_pages
+
+        existing = {file.src_uri for file in files}
+        linkable = {file.src_uri for file in files.documentation_pages()}
+        generated = [(page.src_uri, page.content)
+                     for page in guide_pages(self.check_config, docs_hint=_docs_hint(config))] \
+            if self.config.author_guide else []
+        if self.report is not None and self.config.dashboard:
+            now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+            generated.append((DASHBOARD_URI, dashboard_markdown(self.report, self.check_config, linkable, now)))
+        for src_uri, content in generated:
+            if src_uri not in existing:
+                files.append(File.generated(config, src_uri, content=content))
         return files
+
+    def on_page_content(self, html: str, page: MkPage, config: Any, files: Files) -> str:
+        """Authors' status of the lesson, collapsed at the end of the page (kept out of search)."""
+        if not self.config.enabled or not self.config.dashboard or self.report is None or self.check_config is None:
+            return html
+        from mkdocs.utils import get_relative_url
+
+        from themelion_docs.dashboard import DASHBOARD_URI, status_html
+
+        report = next((p for p in self.report.pages if p.rel == page.file.src_uri), None)
+        if report is None or report.kind != "lesson":
+            return html
+        dashboard = files.get_file_from_path(DASHBOARD_URI)
+        href = get_relative_url(dashboard.url, page.url) if dashboard is not None else None
+        return html + "\n" + status_html(report, self.check_config, href)
 
     def _run_examples(self, pages: list[Page], root: Path) -> tuple[dict, dict]:
         # Imported here so that `execute: false` builds never touch the runner.
@@ -174,40 +215,55 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         return catalog
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        """Each module's lessons go under its section, in front matter order; prev/next stay in the module."""
+        """A module's lessons go after its index.md in the nav, in module order; prev/next stay in the module."""
         if not self.config.enabled or not self.pages:
             return nav
         catalog = self.site_catalog()
         by_rel = {file.src_uri: file.page for file in files.documentation_pages() if file.page is not None}
         placed = {page.file.src_uri for page in nav.pages}
+        module_indexes = {module.index_rel for module in catalog.modules if module.index_rel}
         for section in _sections(nav.items):
-            children = {getattr(child, "file", None) and child.file.src_uri for child in section.children}
-            for module in catalog.modules:
-                if module.index_rel not in children:
+            for child in list(section.children):
+                if not isinstance(child, MkPage) or child.file.src_uri not in module_indexes:
                     continue
-                for card in module.lessons:
-                    page = by_rel.get(card.rel)
-                    if page is not None and card.rel not in placed:
-                        page.parent = section
-                        section.children.append(page)
-                        placed.add(card.rel)
+                for rel in site_nav.folder_pages(child.file.src_uri, by_rel, catalog, placed):
+                    by_rel[rel].parent = section
+                    section.children.append(by_rel[rel])
+                    placed.add(rel)
         nav.pages = _nav_pages(nav.items)
         for before, page, after in zip([None, *nav.pages], nav.pages, [*nav.pages[1:], None]):
             page.previous_page, page.next_page = before, after
         for card in catalog.lessons:
             page = by_rel.get(card.rel)
-            if page is None:
-                continue
-            before, after = catalog.neighbours(card.lesson_id)
-            page.previous_page = by_rel.get(before.rel) if before else None
-            page.next_page = by_rel.get(after.rel) if after else None
+            if page is not None:
+                before, after = catalog.neighbours(card.lesson_id)
+                page.previous_page = by_rel.get(before.rel) if before else None
+                page.next_page = by_rel.get(after.rel) if after else None
         return nav
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        """Theme files no page loads (source maps, other languages' stemmers) are not copied."""
+        if not self.config.enabled:
+            return env
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        languages = getattr(search, "config", {}).get("lang") if search else None  # None: keep every stemmer
+        theme_dirs = tuple(str(Path(folder).resolve()) + "/" for folder in config.theme.dirs)
+        theme_files = [file for file in files
+                       if file.abs_src_path and str(Path(file.abs_src_path).resolve()).startswith(theme_dirs)]
+        unused = set(site_assets.unused_theme_assets((file.dest_uri for file in theme_files), languages))
+        for file in theme_files:
+            if file.dest_uri in unused:
+                files.remove(file)
+        return env
 
     def on_page_context(self, context: dict, page: MkPage, config: Any, nav: Any) -> dict:
         info = page.meta.get("themelion_examples")
         if self.config.enabled and isinstance(info, dict):
             page.meta["themelion_examples_note"] = site.examples_note(info)
         return context
+
+    def on_post_page(self, output: str, page: MkPage, config: Any) -> str:
+        return site_theme.patch_theme_html(output) if self.config.enabled else output
 
     def on_post_build(self, config: Any) -> None:
         report = self.report
@@ -243,6 +299,16 @@ def _nav_pages(items: list) -> list:
         if getattr(item, "children", None):
             pages.extend(_nav_pages(item.children))
     return pages
+
+
+def _docs_hint(config: Any) -> str:
+    """docs_dir as the author types it (relative to mkdocs.yml), for commands in the guide."""
+    docs_dir = Path(config["docs_dir"])
+    root = Path(config["config_file_path"] or ".").parent
+    try:
+        return docs_dir.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return docs_dir.name
 
 
 def _display(docs_dir: Path, src_uri: str) -> str:

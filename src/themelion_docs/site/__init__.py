@@ -29,8 +29,8 @@ from themelion_docs.site.pages import (
 
 __all__ = [
     "LEVEL_LABELS", "WORDS_PER_MINUTE", "Catalog", "LessonCard", "ModuleCard", "build_catalog",
-    "reading_minutes", "relative_link", "slugify", "PLACEHOLDER", "examples_note", "expand_placeholders", "lesson_header",
-    "module_index", "room_index", "site_markdown", "tags_index", "find_tags_page",
+    "reading_minutes", "relative_link", "slugify", "PLACEHOLDER", "examples_note", "expand_placeholders",
+    "lesson_header", "module_index", "room_index", "site_markdown", "tags_index", "find_tags_page",
 ]
 
 

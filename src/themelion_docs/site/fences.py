@@ -19,9 +19,6 @@ from typing import Any
 DIAGRAM_OPTIONS = frozenset({"title", "alt"})
 OUTPUT_OPTIONS = frozenset({"title"})
 
-_ARROW_CHARS = "-=~.>< "
-_NAME_GAP = re.compile(r"\S+(?: \S+)*")
-_LABEL = re.compile(r"[^\s\-=~.<>|+*/\\_^v:]+(?:[ \-/.:][^\s\-=~<>|+*\\_^]+)*")
 
 
 def validate_diagram(language: str, inputs: dict[str, str], options: dict[str, Any],
@@ -75,11 +72,14 @@ def format_output(source: str, language: str, class_name: str, options: dict[str
 
 
 def describe_diagram(source: str) -> list[str]:
-    """The messages of a sequence diagram, in order, as ``A → B: label``.
+    """The messages of an ASCII sequence diagram, in order, as ``A → B: label``.
 
-    Participants are the names on the first line with text; an arrow line is
-    one with a run of ``-``/``=`` ending in ``>`` or starting with ``<``. Its
-    ends are matched to the nearest participant columns.
+    Participants are the names on the first line with text and no arrow.
+    With lifelines (``|``), each stretch between two of them that carries a
+    run of ``-``/``=`` with a head (``>`` at its end or ``<`` at its start) is
+    a message, its ends matched to the nearest participant; without
+    lifelines, ``A ---> B`` and ``A --- texto ---> B`` are read as messages.
+    A diagram with no message gives its lines of text instead.
     """
     lines = source.expandtabs(4).split("\n")
     participants: list[tuple[str, int]] = []
@@ -87,33 +87,59 @@ def describe_diagram(source: str) -> list[str]:
     for line in lines:
         if not line.strip():
             continue
-        if not participants and not _is_arrow(line) and not set(line.strip()) <= set("|+-=_ "):
+        if not participants and not _ARROW.search(line) and _has_letter(line):
             participants = [(m.group(0), m.start() + len(m.group(0)) // 2)
                             for m in re.finditer(r"\S+(?: \S+)*", line) if _has_letter(m.group(0))]
             continue
-        for step in _arrows(line, participants):
-            steps.append(step)
+        steps.extend(_messages(line, participants))
     if steps:
         return steps
-    return [_clean(line) for line in lines if _has_letter(_clean(line))]
+    return [text for text in (_clean(line) for line in lines) if _has_letter(text)]
 
 
-def _arrows(line: str, participants: list[tuple[str, int]]) -> list[str]:
-    found = []
-    for match in re.finditer(r"<?[-=~.]{2,}[^|]*?[-=~.]*>|<[-=~.]+[^|]*?[-=~.]{2,}", line):
-        segment = match.group(0)
-        if not ("-" in segment or "=" in segment):
-            continue
-        label = " ".join(_LABEL.findall(segment.strip("<>-=~. "))).strip()
-        leftward = segment.startswith("<") and not segment.endswith(">")
-        start, end = match.start(), match.end()
-        source = _nearest(participants, end if leftward else start)
-        target = _nearest(participants, start if leftward else end)
-        if source and target and source != target:
-            found.append(f"{source} → {target}" + (f": {label}" if label else ""))
-        elif label:
-            found.append(("← " if leftward else "→ ") + label)
-    return found
+_ARROW = re.compile(r"[-=]{2,}>|<[-=]{2,}|[-=]>|<[-=]")
+_HEAD_RUN = re.compile(r"\s*<?[-=]{2,}>?\s*")
+
+
+def _messages(line: str, participants: list[tuple[str, int]]) -> list[str]:
+    bars = [index for index, char in enumerate(line) if char == "|"]
+    if len(bars) >= 2:
+        edges = [-1, *bars, len(line)]
+        segments = [line[a + 1:b] for a, b in zip(edges, edges[1:])]
+        found = []
+        for index, (left, right) in enumerate(zip(bars, bars[1:]), start=1):
+            ends = participants or [(_clean(segments[index - 1]), left), (_clean(segments[index + 1]), right)]
+            step = _lifeline_message(segments[index], left, right, [e for e in ends if e[0]])
+            if step:
+                found.append(step)
+        return found
+    if not _ARROW.search(line):
+        return []
+    parts = [_clean(part) for part in _HEAD_RUN.split(line.strip().strip("+|"))]
+    parts = [part for part in parts if part]
+    leftward = "<" in line and ">" not in line
+    if len(parts) == 2:
+        first, second = parts
+        return [f"{second} → {first}" if leftward else f"{first} → {second}"]
+    if len(parts) == 3:
+        first, label, second = parts
+        return [f"{second} → {first}: {label}" if leftward else f"{first} → {second}: {label}"]
+    return []
+
+
+def _lifeline_message(segment: str, left: int, right: int, participants: list[tuple[str, int]]) -> str | None:
+    text = segment.strip()
+    if sum(text.count(c) for c in "-=") < 2:
+        return None
+    rightward, leftward = text.endswith(">"), text.startswith("<")
+    if rightward == leftward:
+        return None
+    label = text.strip("<>-= ").strip()
+    sender = _nearest(participants, right if leftward else left)
+    receiver = _nearest(participants, left if leftward else right)
+    if sender and receiver and sender != receiver:
+        return f"{sender} → {receiver}" + (f": {label}" if label else "")
+    return (f"← {label}" if leftward else f"→ {label}") if label else None
 
 
 def _nearest(participants: list[tuple[str, int]], column: int) -> str | None:
@@ -122,16 +148,13 @@ def _nearest(participants: list[tuple[str, int]], column: int) -> str | None:
     return min(participants, key=lambda p: abs(p[1] - column))[0]
 
 
-def _is_arrow(line: str) -> bool:
-    return bool(re.search(r"[-=]{2,}>|<[-=]{2,}", line))
-
-
 def _has_letter(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
 def _clean(line: str) -> str:
-    return " ".join(_LABEL.findall(line)).strip()
+    """The words of a line without box-drawing and arrow characters."""
+    return " ".join(re.sub(r"[|+<>]|[-=_~.]{2,}", " ", line).split())
 
 
 def _e(text: str) -> str:

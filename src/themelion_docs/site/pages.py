@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from themelion_docs.site.catalog import Catalog, LessonCard, ModuleCard, relative_link, slugify
+from themelion_docs.site.catalog import (
+    Catalog,
+    LessonCard,
+    ModuleCard,
+    relative_link,
+    slugify,
+)
 
 PLACEHOLDER = re.compile(r"^[ \t]*<!--\s*themelion:(?P<name>[a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
 """``<!-- themelion:modulo -->``, ``<!-- themelion:sala -->`` or ``<!-- themelion:tags -->`` on a line of its own."""
@@ -69,7 +75,7 @@ def lesson_header(card: LessonCard, catalog: Catalog) -> str:
     if card.objectives:
         lines += ["**Objetivos:** ao final desta lição você vai conseguir", "{ .themelion-label }", ""]
         lines += [f"- {_md(objective)}" for objective in card.objectives]
-        lines += ["{ .themelion-objectives }", ""]
+        lines.append("")
     if card.prerequisites:
         links = []
         for lesson_id in card.prerequisites:
@@ -101,7 +107,8 @@ def examples_note(info: Mapping[str, Any]) -> str:
         return ""
     when = _format_when(str(ran_at))
     run, passed = info.get("examples_run"), info.get("examples_passed")
-    counts = f" {passed} de {run} exemplos passaram." if isinstance(run, int) and isinstance(passed, int) and run else ""
+    counted = isinstance(run, int) and isinstance(passed, int) and run > 0
+    counts = f" {passed} de {run} exemplos passaram." if counted else ""
     return f"Os exemplos desta página foram executados em {when} com Python {python}.{counts}"
 
 

@@ -1,0 +1,226 @@
+"""The built site in a real browser (Chromium through Playwright), served from 127.0.0.1 and from file://.
+
+Screenshots land in test-artifacts/site/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from site_support import DESKTOP, LESSON, PHONE, Visit, open_visit
+
+pytestmark = pytest.mark.browser
+
+SEARCH_TERM = "idempotência"
+
+
+def _go(visit: Visit, url: str) -> None:
+    visit.page.goto(url, wait_until="load")
+    visit.page.wait_for_selector("article.md-content__inner h1")
+
+
+def _h1(visit: Visit) -> str:
+    return visit.page.inner_text("article h1").rstrip("¶").strip()
+
+
+def _search(visit: Visit, term: str) -> object:
+    page = visit.page
+    field = page.locator("input.md-search__input")
+    if not field.is_visible():  # phone-sized: the search opens from the header button
+        page.locator("label.md-header__button[for='__search']").click()
+    field.fill(term)
+    field.press("End")  # Material reads the query on keyup, which fill() does not send
+    return page.wait_for_selector("li.md-search-result__item a", timeout=15_000)
+
+
+def test_home_loads_without_console_errors(visit: Visit, server: str) -> None:
+    _go(visit, server)
+    assert _h1(visit) == "Sala Backend"
+    assert visit.page.get_attribute("html", "lang") == "pt-BR"
+    visit.page.wait_for_load_state("networkidle")
+    assert visit.errors == []
+
+
+def test_http_lesson_is_reached_through_the_navigation(visit: Visit, server: str, lesson_url: str) -> None:
+    _go(visit, server)
+    visit.page.click("a.md-tabs__link:has-text('Sala Backend')")
+    visit.page.wait_for_url(re.compile(r"backend/index\.html$"))
+    visit.page.click("article a[href$='protocolos/index.html']:has-text('Abrir o módulo')")
+    visit.page.wait_for_url(re.compile(r"protocolos/index\.html$"))
+    visit.page.click("article .themelion-lessons a[href$='http.html']")
+    visit.page.wait_for_url(re.compile(r"protocolos/http\.html$"))
+    header = visit.page.locator("article .themelion-lesson-header")
+    assert header.locator(".themelion-level").count() == 1
+    assert re.search(r"\d+ min de leitura", header.inner_text())
+    assert "Objetivos" in header.inner_text()
+    assert visit.errors == []
+
+
+def test_search_finds_idempotencia_and_highlights_it(visit: Visit, server: str, lesson_url: str,
+                                                     artifacts: Path) -> None:
+    _go(visit, server)
+    _search(visit, SEARCH_TERM)
+    results = visit.page.locator("li.md-search-result__item a")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("protocolos/http.html" in (href or "") for href in hrefs), hrefs
+    visit.page.screenshot(path=str(artifacts / "busca.png"))
+    # search.highlight: a result whose link carries the term (?h=...) marks it on the lesson
+    visit.page.locator("li.md-search-result__item a[href*='protocolos/http.html?h=idempot']").first.click()
+    visit.page.wait_for_url(re.compile(r"protocolos/http\.html"))
+    visit.page.wait_for_selector("article mark", timeout=10_000)
+    assert visit.errors == []
+
+
+def test_copy_button_copies_the_code(visit: Visit, server: str) -> None:
+    _go(visit, server)
+    block = visit.page.locator("article .highlight:visible").first
+    expected = block.locator("code").inner_text().strip()
+    block.hover()
+    button = block.locator("button.md-code__button[data-md-type='copy'], button.md-clipboard")
+    button.click()
+    copied = visit.page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == expected
+    assert visit.page.locator(".md-dialog__inner").inner_text().strip() == "Copiado para a área de transferência"
+
+
+def test_content_tabs_switch(visit: Visit, server: str) -> None:
+    _go(visit, server)
+    tabs = visit.page.locator("article .tabbed-set").first
+    first, second = tabs.locator(".tabbed-block").nth(0), tabs.locator(".tabbed-block").nth(1)
+    assert first.is_visible() and not second.is_visible()
+    tabs.locator(".tabbed-labels > label").nth(1).click()
+    assert second.is_visible() and not first.is_visible()
+
+
+def test_dark_mode_toggles_and_persists(visit: Visit, server: str) -> None:
+    _go(visit, server)
+    body = visit.page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    visit.page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    _go(visit, server + "backend/index.html")
+    assert visit.page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    visit.page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert visit.page.locator("body").get_attribute("data-md-color-scheme") == "default"
+
+
+def test_site_requests_nothing_but_the_local_server(browser: object, server: str, site_dir: Path) -> None:
+    visit = open_visit(browser)
+    try:
+        pages = ["", "backend/index.html", "backend/protocolos/index.html", "tags.html"]
+        if (site_dir / LESSON).is_file():
+            pages.append(LESSON)
+        for path in pages:
+            _go(visit, server + path)
+            visit.page.wait_for_load_state("networkidle")
+        _search(visit, "http")
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.requests, "nenhuma requisição registrada: o registro não funcionou"
+        assert visit.foreign_requests(server) == []
+        assert visit.errors == []
+    finally:
+        visit.context.close()
+
+
+def test_site_works_from_file_urls(browser: object, site_dir: Path) -> None:
+    visit = open_visit(browser)
+    try:
+        home = (site_dir / "index.html").as_uri()
+        _go(visit, home)
+        visit.page.click("article a[href='backend/index.html']")
+        visit.page.wait_for_url(re.compile(r"backend/index\.html$"))
+        assert _h1(visit) == "Sala Backend"
+        stylesheet = visit.page.evaluate(
+            "getComputedStyle(document.querySelector('.md-header')).position")
+        assert stylesheet in ("sticky", "fixed"), "o CSS do tema não carregou via file://"
+        if (site_dir / LESSON).is_file():
+            _go(visit, (site_dir / LESSON).as_uri())
+            assert visit.page.locator(".themelion-lesson-header").count() == 1
+            _search(visit, SEARCH_TERM)
+            hrefs = visit.page.locator("li.md-search-result__item a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))")
+            assert any("http.html" in href for href in hrefs), hrefs
+        else:
+            _search(visit, "protocolos")
+        assert visit.foreign_requests("file://") == []
+        assert visit.errors == []
+    finally:
+        visit.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", ["desktop", "celular"])
+def test_lesson_is_readable_in_both_schemes_and_sizes(browser: object, lesson_url: str, scheme: str,
+                                                      size: str, artifacts: Path) -> None:
+    visit = open_visit(browser, viewport=DESKTOP if size == "desktop" else PHONE, color_scheme=scheme)
+    try:
+        _go(visit, lesson_url)
+        expected = "slate" if scheme == "dark" else "default"
+        assert visit.page.locator("body").get_attribute("data-md-color-scheme") == expected
+        name = f"licao-{'escuro' if scheme == 'dark' else 'claro'}-{size}"
+        visit.page.screenshot(path=str(artifacts / f"{name}.png"))
+        diagram = visit.page.locator("figure.themelion-diagram").first
+        if diagram.count():
+            diagram.scroll_into_view_if_needed()
+            visit.page.screenshot(path=str(artifacts / f"{name}-diagrama.png"))
+            art = diagram.locator("pre.themelion-diagram__art")
+            style = art.evaluate("e => [getComputedStyle(e).whiteSpace, getComputedStyle(e).fontFamily]")
+            assert style[0] == "pre", "o diagrama não pode quebrar linhas"
+            assert "mono" in style[1].lower() or "courier" in style[1].lower()
+            scroller = diagram.locator(".themelion-diagram__scroll")
+            sizes = scroller.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+            assert sizes[2] == "auto"
+            widest = max(len(line) for line in art.inner_text().split("\n"))
+            if size == "celular" and widest > 45:
+                assert sizes[0] > sizes[1], "um diagrama largo deve rolar na horizontal no celular"
+        assert visit.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+            "a página inteira não pode rolar na horizontal"
+        assert visit.errors == []
+    finally:
+        visit.context.close()
+
+
+def test_home_screenshot(browser: object, server: str, artifacts: Path) -> None:
+    visit = open_visit(browser)
+    try:
+        _go(visit, server)
+        visit.page.screenshot(path=str(artifacts / "inicio.png"))
+    finally:
+        visit.context.close()
+
+
+def test_lesson_footer_stays_inside_the_module(visit: Visit, lesson_url: str) -> None:
+    _go(visit, lesson_url)
+    for link in visit.page.locator("nav.md-footer__inner a.md-footer__link").all():
+        assert "/protocolos/" in link.evaluate("a => a.href"), "anterior/próxima devem ser do mesmo módulo"
+
+
+AXE_PAGES = ["", "backend/index.html", "backend/protocolos/index.html", "tags.html", LESSON]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_have_no_serious_accessibility_violations(browser: object, server: str, site_dir: Path,
+                                                        axe_script: Path, scheme: str, artifacts: Path) -> None:
+    visit = open_visit(browser, color_scheme=scheme)
+    report = {}
+    try:
+        for path in AXE_PAGES:
+            if not (site_dir / (path or "index.html")).is_file():
+                continue
+            _go(visit, server + path)
+            visit.page.add_script_tag(path=str(axe_script))
+            result = visit.page.evaluate("""async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+            }""")
+            report[path or "index.html"] = result
+    finally:
+        visit.context.close()
+    (artifacts / f"axe-{scheme}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    serious = {page: [v for v in found if v["impact"] in ("serious", "critical")] for page, found in report.items()}
+    serious = {page: found for page, found in serious.items() if found}
+    assert not serious, json.dumps(serious, ensure_ascii=False, indent=2)
