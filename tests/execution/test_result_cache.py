@@ -25,8 +25,12 @@ print(x + 1)
 """
 
 
+ISOLATION_RECORD = "isolation.record"  # what the runner detected, not a result
+
+
 def entries(cache_dir):
-    return sorted(p.name for p in cache_dir.iterdir())
+    """Result entries (and anything unexpected) in the cache folder."""
+    return sorted(p.name for p in cache_dir.iterdir() if p.name != ISOLATION_RECORD)
 
 
 def test_first_run_misses_and_stores_one_entry_per_example(tmp_path):
@@ -108,14 +112,14 @@ def test_timeouts_are_not_cached(tmp_path):
     page = '```python timeout="1"\nimport time\ntime.sleep(30)\n```\n'
     first = run_page(page, cache_dir=tmp_path)
     assert first.results[0].status == "timeout"
-    assert list(tmp_path.iterdir()) == []
+    assert entries(tmp_path) == []
 
 
 def test_infrastructure_errors_are_not_cached(tmp_path):
     report = run_page("```python\nprint(1)\n```\n", cache_dir=tmp_path, python="/nao/existe/python3")
     assert report.results[0].status == "failed"
     assert codes(report.findings) == ["E021"]
-    assert list(tmp_path.iterdir()) == []
+    assert entries(tmp_path) == []
 
 
 def test_session_with_a_failure_is_fully_cached(tmp_path):
@@ -159,7 +163,7 @@ def test_prune_removes_entries_no_page_uses(tmp_path):
 
     removed = prune_cache(settings_for(cache_dir=tmp_path), keys)
     assert removed == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(f"{k}.json" for k in keys), "LEIA-ME.txt"])
+    assert entries(tmp_path) == sorted([*(f"{k}.json" for k in keys), "LEIA-ME.txt"])
     assert {e.key for e in settings_examples} == keys
 
 
@@ -168,3 +172,18 @@ def test_prune_without_cache_dir_removes_nothing(tmp_path):
 
     assert prune_cache(settings_for(cache_dir=None), set()) == 0
     assert prune_cache(settings_for(cache_dir=tmp_path / "nao-existe"), set()) == 0
+
+
+def test_a_run_wholly_from_the_cache_reports_the_isolation_without_probing_again(tmp_path, monkeypatch):
+    from themelion_docs.execution import runner
+
+    first = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    assert (tmp_path / ISOLATION_RECORD).is_file()
+
+    def no_probe(*args, **kwargs):
+        raise AssertionError("a fully cached run must not probe the machine")
+
+    monkeypatch.setattr(runner, "detect_isolation", no_probe)
+    second = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    assert (second.cache_hits, second.cache_misses) == (3, 0)
+    assert (second.network_isolated, second.sandbox) == (first.network_isolated, first.sandbox)

@@ -6,8 +6,10 @@ durations vary between runs.
 
 from __future__ import annotations
 
+import json
+import os
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Callable, Sequence
 
 from themelion_docs.findings import Finding
@@ -68,8 +70,6 @@ def run_examples(
     examples: Sequence[Example], settings: RunnerSettings, progress: Progress | None = None
 ) -> RunReport:
     node = find_node(settings.node)
-    isolation = detect_isolation(settings.python, settings.namespaces, settings.network,
-                                 (node,) if node else ())
     results: list[ExampleResult | None] = [None] * len(examples)
     counter = _Counter(len(examples), progress)
 
@@ -93,6 +93,9 @@ def run_examples(
         _record(examples, unit, cached, settings, results, cached=True)
     counter.advance(results)
 
+    # Detection forks probe processes: only pay for it when something runs. A run
+    # served wholly from the cache reports the isolation its results were made under.
+    isolation = _isolation(settings, node, detect=bool(pending))
     if pending:
         with ForkServer(settings, node) as server, ThreadPoolExecutor(max_workers=settings.jobs) as pool:
             futures: dict[Future, _Unit] = {
@@ -120,6 +123,31 @@ def run_examples(
         findings=[f for result in final for f in result.findings],
         sandbox=isolation.describe(),
     )
+
+
+_ISOLATION_RECORD = "isolation.record"  # not *.json: prune_cache keeps it
+
+
+def _isolation(settings: RunnerSettings, node: str | None, detect: bool) -> Isolation:
+    record = settings.cache_dir / _ISOLATION_RECORD if settings.cache_dir is not None else None
+    wanted = {"python": settings.python, "namespaces": settings.namespaces, "network": settings.network}
+    if not detect and record is not None:
+        try:
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            if saved.get("for") == wanted:
+                return Isolation(**saved["isolation"])
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # no usable record: detect below
+    isolation = detect_isolation(settings.python, settings.namespaces, settings.network, (node,) if node else ())
+    if record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            temporary = record.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"for": wanted, "isolation": asdict(isolation)}), encoding="utf-8")
+            os.replace(temporary, record)
+        except OSError:
+            pass  # the record only saves a probe next time
+    return isolation
 
 
 def _plan_units(examples: Sequence[Example], results: list[ExampleResult | None]) -> list[_Unit]:
