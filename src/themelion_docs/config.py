@@ -105,16 +105,21 @@ class CheckConfig:
         return next((s for s in self.sections if key in s.match_keys), None)
 
 
+def _load_yaml(text: str) -> Any:
+    """libyaml when available: the registry is read on every build."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @lru_cache(maxsize=1)
 def _registry_data() -> dict[str, Any]:
     """data/rules.yaml plus the ``rules:`` of every data/rules.d/*.yaml (one file per family)."""
     data_dir = resources.files("themelion_docs").joinpath("data")
-    data = yaml.safe_load(data_dir.joinpath("rules.yaml").read_text(encoding="utf-8"))
+    data = _load_yaml(data_dir.joinpath("rules.yaml").read_text(encoding="utf-8"))
     extra_dir = data_dir.joinpath("rules.d")
     if extra_dir.is_dir():
         for entry in sorted(extra_dir.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".yaml"):
-                extra = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+                extra = _load_yaml(entry.read_text(encoding="utf-8")) or {}
                 for code, rule in (extra.get("rules") or {}).items():
                     if code in data["rules"]:
                         raise ConfigError(f"código de regra repetido: {code} em rules.d/{entry.name}")
@@ -133,7 +138,7 @@ def _runner_catalog() -> dict[str, Any]:
         text = resources.files("themelion_docs.execution").joinpath("findings.yaml").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         return {}
-    return yaml.safe_load(text) or {}
+    return _load_yaml(text) or {}
 
 
 def _blank(template: str) -> str:

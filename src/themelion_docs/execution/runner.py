@@ -130,7 +130,8 @@ _ISOLATION_RECORD = "isolation.record"  # not *.json: prune_cache keeps it
 
 def _isolation(settings: RunnerSettings, node: str | None, detect: bool) -> Isolation:
     record = settings.cache_dir / _ISOLATION_RECORD if settings.cache_dir is not None else None
-    wanted = {"python": settings.python, "namespaces": settings.namespaces, "network": settings.network}
+    wanted = {"python": os.path.realpath(settings.python), "namespaces": settings.namespaces,
+              "network": settings.network}
     if not detect and record is not None:
         try:
             saved = json.loads(record.read_text(encoding="utf-8"))
