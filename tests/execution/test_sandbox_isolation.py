@@ -261,3 +261,18 @@ def test_report_describes_the_sandbox():
     report = run_page("```python\npass\n```\n")
     assert report.sandbox
     assert report.python_version.count(".") == 2
+
+
+def test_units_forked_from_the_preloading_server_do_not_share_random_state():
+    # The fork server imports `random` once; without a reseed after each fork
+    # every block would draw the same "random" numbers.
+    page = "".join(f'\n```python\nimport random\nprint(random.random())\n```\n' for _ in range(4))
+    report = run_page(page)
+    draws = [r.stdout for r in report.results]
+    assert all(r.status == "passed" for r in report.results)
+    assert len(set(draws)) == len(draws)
+
+
+def test_preloaded_modules_are_already_imported_in_a_unit():
+    report = run_page('\n```python\nimport sys\nprint("asyncio" in sys.modules)\n```\n')
+    assert report.results[0].stdout == "True\n"

@@ -55,7 +55,8 @@ class ForkServer:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         _grow_send_buffer(ours)
-        config = {"worker_path": str(WORKER_SCRIPT), "node": self.node, "node_runner": str(NODE_RUNNER)}
+        config = {"worker_path": str(WORKER_SCRIPT), "node": self.node, "node_runner": str(NODE_RUNNER),
+                  "preload": list(self.settings.preload)}
         self._stderr = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(

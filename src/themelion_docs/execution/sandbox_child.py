@@ -400,6 +400,23 @@ def run_worker(config: dict, request: dict, ctl: socket.socket, worker, cwd: str
     os._exit(0)
 
 
+def preload(modules) -> None:
+    """Import standard modules once here, so every forked unit finds them loaded.
+
+    Lessons import asyncio (~27 ms), http.server, sqlite3... in nearly every
+    block; paying that once per build instead of once per block is most of a
+    unit's cost. Only import side effects are shared: each unit is a fresh
+    fork of this state, and the worker reseeds ``random`` after the fork.
+    """
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing optional module only loses the head start
+            pass
+
+
 def _load_worker(path: str):
     import importlib.util
 
@@ -539,6 +556,7 @@ def main() -> None:
     if os.geteuid() == 0:
         os.setgroups([])  # supplementary groups would survive into the sandbox
     worker = _load_worker(config["worker_path"])  # now, while the file is readable
+    preload(config.get("preload", ()))
     server = socket.socket(fileno=int(sys.argv[3]))
     serve(config, server, worker)
 
