@@ -264,8 +264,8 @@ def test_report_describes_the_sandbox():
 
 
 def test_units_forked_from_the_preloading_server_do_not_share_random_state():
-    # The fork server imports `random` once; without a reseed after each fork
-    # every block would draw the same "random" numbers.
+    # The fork server imports `random` once; CPython reseeds it after fork(),
+    # and a change of mechanism (e.g. snapshots) must keep that property.
     page = "".join(f'\n```python\nimport random\nprint(random.random())\n```\n' for _ in range(4))
     report = run_page(page)
     draws = [r.stdout for r in report.results]

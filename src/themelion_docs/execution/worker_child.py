@@ -39,8 +39,6 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
     main.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main
     faulthandler.enable(file=sys.stderr)  # a crash still shows the block's line
-    if "random" in sys.modules:  # preloaded by the fork server: every unit would share its state
-        sys.modules["random"].seed()
     stdout, stderr = sys.stdout, sys.stderr
     _send(ctl, {"event": "ready"})
     while True:
