@@ -123,8 +123,12 @@ time.sleep(100)
     assert processes_with(f"sleep\0{token}") == []
 
 
-def test_each_block_gets_a_fresh_working_directory_that_is_removed_afterwards():
+def test_each_block_gets_a_fresh_working_directory_that_is_removed_afterwards(tmp_path, monkeypatch):
+    # Run folders go under a temporary root of this test only, so that builds
+    # running elsewhere on the machine at the same time cannot disturb the count.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = set(glob.glob(os.path.join(tempfile.gettempdir(), "themelion-run-*")))
+    assert before == set()
     report = run_page("""
 ```python
 import os
