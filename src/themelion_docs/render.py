@@ -17,6 +17,11 @@ from themelion_docs.fences import RENDERER_OPTIONS, render_info
 from themelion_docs.lesson import Fence, Lesson
 
 
+# Options a custom fence of the site understands (```diagram alt="..." gives the
+# figure its own text alternative); kept only for that language.
+EXTRA_RENDERER_OPTIONS = {"diagram": frozenset({"alt"})}
+
+
 @dataclass(frozen=True)
 class Insert:
     """Markdown to put right after the fence that closes at ``after_line``."""
@@ -60,5 +65,6 @@ def clean_opening(line: str, fence: Fence) -> str:
     indent = line[: len(line) - len(stripped)]
     marker_char = stripped[:1]
     marker = stripped[: len(stripped) - len(stripped.lstrip(marker_char))]
-    kept = {k: v for k, v in fence.info.options.items() if k in RENDERER_OPTIONS}
-    return f"{indent}{marker}{render_info(fence.language or 'text', kept)}"
+    keep = RENDERER_OPTIONS | EXTRA_RENDERER_OPTIONS.get(fence.language, frozenset())
+    kept = {k: v for k, v in fence.info.options.items() if k in keep}
+    return f"{indent}{marker}{render_info(fence.language or 'text', kept, keep)}"
