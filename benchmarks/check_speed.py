@@ -68,6 +68,17 @@ def main() -> None:
     print(f"{f'check completo, corpus de {args.lessons} lições':<44}{many:>11.2f} s"
           f"{many / args.lessons * 1000:>11.2f} ms")
     print(f"razão regras/parse no piloto: {one / parse_only:.2f}x (meta: < 10 ms por lição típica)")
+    print()
+    print(f"{'lição':<44}{'KB':>6}{'palavras':>10}{'check':>11}")
+    lessons = sorted((ROOT / "content" / "backend").glob("*/*.md"))
+    small = ROOT / "tests" / "fixtures" / "lesson_ok.md"
+    for path in [p for p in lessons if p.name != "index.md"] + [small]:
+        data = path.read_bytes()
+        page = PageSource(path=str(path), rel=f"backend/protocolos/{path.name}", data=data)
+        seconds = median_seconds(lambda: check_sources([page], config), args.repeats * 4)
+        words = parse(path.name, data.decode("utf-8")).words
+        label = path.relative_to(ROOT).as_posix()
+        print(f"{label[-44:]:<44}{len(data) / 1024:>6.1f}{words:>10}{seconds * 1000:>8.1f} ms")
 
 
 if __name__ == "__main__":
