@@ -20,6 +20,7 @@ from themelion_docs.execution import (
     build_examples,
     run_examples,
 )
+from themelion_docs.fences import fence_marker
 from themelion_docs.rules.context import Page
 
 Progress = Callable[[int, int, int], None]
@@ -111,23 +112,10 @@ def output_inserts(results: Mapping[int, ExampleResult]) -> dict[int, str]:
 
 
 def _block(title: str, text: str, status: str) -> str:
-    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = fence_marker(text)
     body = text if text.endswith("\n") else text + "\n"
     return f'{fence} {{ .text .themelion-output .themelion-output--{status} title="{title}" }}\n{body}{fence}'
 
-
-def _backtick_runs(line: str) -> list[str]:
-    runs, current = [], ""
-    for char in line:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    if current:
-        runs.append(current)
-    return runs
 
 
 def _last_lines(text: str, count: int) -> str:

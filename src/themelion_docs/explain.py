@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from themelion_docs.config import CheckConfig, RuleSpec
+from themelion_docs.fences import fence_marker
 
 FAMILIES = {
     "pagina": "Página",
@@ -173,8 +174,7 @@ def rule_markdown(doc: RuleDoc, index_link: str = "index.md") -> str:
 
 def fenced(text: str, language: str) -> str:
     """A fence longer than any backtick run inside ``text`` (examples hold fences)."""
-    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = fence_marker(text)
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
@@ -203,16 +203,6 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.strip().splitlines())
 
-
-def _backtick_runs(line: str) -> list[str]:
-    runs, current = [], ""
-    for char in line:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    return runs + ([current] if current else [])
 
 
 def _cell(text: str) -> str:

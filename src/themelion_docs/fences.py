@@ -8,6 +8,7 @@ caller can turn them into findings at the fence's line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Options that Material / pymdownx.highlight understand and must reach them.
@@ -85,3 +86,9 @@ def render_info(language: str, options: dict[str, str], keep: frozenset[str] = R
         if key in keep:
             parts.append(f'{key}="{value}"')
     return " ".join(parts)
+
+
+def fence_marker(text: str, minimum: int = 3) -> str:
+    """Backticks enough to fence ``text``: longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(minimum, longest + 1)
