@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -220,9 +221,18 @@ def test_network_off_reports_no_isolation():
     assert report.results[0].stdout == "1\n"
 
 
+BUILDER_FOLDERS = [
+    pytest.param(HERE, id="checkout",
+                 marks=pytest.mark.skipif(str(HERE).startswith(tempfile.gettempdir() + os.sep),
+                                          reason="checkout under /tmp: the unit mounts its own /tmp over it")),
+    pytest.param(Path(sys.prefix), id="interpreter"),
+]
+
+
 @needs_namespaces
-def test_the_builder_files_are_read_only_to_a_block():
-    target = HERE / f"escrito-pelo-bloco-{uuid.uuid4().hex}.txt"
+@pytest.mark.parametrize("folder", BUILDER_FOLDERS)
+def test_the_builder_files_are_read_only_to_a_block(folder):
+    target = folder / f"escrito-pelo-bloco-{uuid.uuid4().hex}.txt"
     try:
         report = run_page(f"""
 ```python expect="PermissionError"

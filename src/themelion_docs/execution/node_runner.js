@@ -1,15 +1,16 @@
 'use strict';
 // Runs one javascript block inside the sandbox (started by worker_child.py).
-// argv: filename (the <themelion:N> name the builder maps to the Markdown
+// Started with `node -e` (the source comes as text); argv: filename (the <themelion:N> name the builder maps to the Markdown
 // line), the fd to read the code from, the fd to write the error report to.
 // The block is compiled as a CommonJS module so `require` works.
 const fs = require('fs');
 const Module = require('module');
 
-const [filename, codeFd, reportFd] = process.argv.slice(2);
+// Run as `node -e <this source> filename codeFd reportFd`: the last three arguments.
+const [filename, codeFd, reportFd] = process.argv.slice(-3);
 const code = fs.readFileSync(Number(codeFd), 'utf8');
 fs.closeSync(Number(codeFd));
-process.argv.splice(1, 4, 'exemplo.js');
+process.argv.splice(1, process.argv.length - 1, 'exemplo.js');
 
 let reported = false;
 function fail(error) {
@@ -29,7 +30,7 @@ process.on('uncaughtException', fail);
 // Frames of this runner and of Node's loader say nothing to the author.
 function cleanStack(stack) {
   return stack.split('\n')
-    .filter((line) => !line.includes(__filename) && !line.includes('node:internal/')
+    .filter((line) => !line.includes('[eval]') && !line.includes('node:internal/')
       && !line.includes('Module._compile'))
     .join('\n');
 }

@@ -556,6 +556,13 @@ def main() -> None:
     if os.geteuid() == 0:
         os.setgroups([])  # supplementary groups would survive into the sandbox
     worker = _load_worker(config["worker_path"])  # now, while the file is readable
+    # Likewise the Node runner: inside a unit /tmp is the unit's own folder, so a
+    # checkout under /tmp is invisible there; the source travels as text instead.
+    try:
+        with open(config["node_runner"], encoding="utf-8") as runner:
+            config["node_runner"] = runner.read()
+    except OSError:
+        config["node_runner"] = ""
     preload(config.get("preload", ()))
     server = socket.socket(fileno=int(sys.argv[3]))
     serve(config, server, worker)

@@ -146,14 +146,14 @@ def _count_tasks() -> int:
 def run_node(request: dict, node: str | None, runner: str) -> dict:
     import subprocess
 
-    if not node:
+    if not node or not runner:
         return {"exit_code": 127, "exc_type": "FileNotFoundError", "traceback": "node ausente"}
     filename = f"<themelion:{request['index']}>"
     code_r, code_w = os.pipe()
     report_r, report_w = os.pipe()
     try:
         process = subprocess.Popen(
-            [node, runner, filename, str(code_r), str(report_w)],
+            [node, "-e", runner, filename, str(code_r), str(report_w)],  # runner: the script's source
             stdin=subprocess.DEVNULL,
             pass_fds=(code_r, report_w),
         )
