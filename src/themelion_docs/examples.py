@@ -57,7 +57,7 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
             "examples_failed": sum(1 for r in results if r.status in ("failed", "timeout")),
             "examples_skipped": sum(1 for r in results if r.status in ("not-run", "unavailable")),
             "python": run.python_version,
-            "ran_at": now,
+            "ran_at": _last_run(results) or now,
         } if executed else {}
         outcome = ExampleOutcome(
             findings=tuple(findings),
@@ -81,6 +81,15 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
                              f"{hits} do cache; rede isolada: {'sim' if run.network_isolated else 'não'}"),
     }
     return outcomes, meta
+
+
+def _last_run(results: Sequence[ExampleResult]) -> str | None:
+    """When the page's examples last really ran (a cached result keeps its own time)."""
+    moments = [r.ran_at for r in results if r.ran_at]
+    if not moments:
+        return None
+    moment = _dt.datetime.fromtimestamp(max(moments), _dt.timezone.utc).replace(microsecond=0)
+    return moment.isoformat()
 
 
 def output_inserts(results: Mapping[int, ExampleResult]) -> dict[int, str]:

@@ -187,3 +187,11 @@ def test_a_run_wholly_from_the_cache_reports_the_isolation_without_probing_again
     second = run_page(PAGE_TEXT, cache_dir=tmp_path)
     assert (second.cache_hits, second.cache_misses) == (3, 0)
     assert (second.network_isolated, second.sandbox) == (first.network_isolated, first.sandbox)
+
+
+def test_a_cached_result_keeps_the_time_its_block_really_ran(tmp_path):
+    first = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    second = run_page(PAGE_TEXT, cache_dir=tmp_path)
+    assert all(r.ran_at > 0 for r in first.results)
+    assert [r.cached for r in second.results] == [True, True, True]
+    assert [r.ran_at for r in second.results] == [r.ran_at for r in first.results]

@@ -46,6 +46,8 @@ class Outcome:
     """Position in the unit of the block that stopped it (kind "interrupted")."""
     problem: str = ""
     """What went wrong around the block (always for "infra-error"); such outcomes are not cached."""
+    ran_at: float = 0.0
+    """When the block really ran (Unix time); a cached outcome keeps its original time."""
 
     @property
     def failed(self) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Sequence
 
 from themelion_docs.findings import Finding
@@ -44,6 +45,8 @@ class ExampleResult:
     truncated: bool = False
     cached: bool = False
     findings: tuple[Finding, ...] = ()
+    ran_at: float = 0.0
+    """When the block really ran (Unix time), also for a result served from the cache; 0 if unknown."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ def run_examples(
                 done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
                 for future in done:
                     unit = futures[future]
-                    outcomes = future.result()
+                    finished = time.time()
+                    outcomes = [replace(outcome, ran_at=finished) for outcome in future.result()]
                     _store(examples, unit, outcomes, settings)
                     _record(examples, unit, outcomes, settings, results, cached=False)
                 counter.advance(results)
@@ -230,6 +234,7 @@ def _record(examples: Sequence[Example], unit: _Unit, outcomes: list[Outcome], s
             duration=outcome.duration,
             truncated=bool(outcome.stdout_cut or outcome.stderr_cut),
             cached=cached,
+            ran_at=outcome.ran_at,
             findings=verdict.findings,
         )
 
