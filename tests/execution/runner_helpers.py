@@ -4,52 +4,20 @@ from __future__ import annotations
 
 import os
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from themelion_docs.execution import RunnerSettings, build_examples, run_examples
 from themelion_docs.execution.isolation import detect_isolation
-from themelion_docs.fences import FenceInfo, parse_info
+from themelion_docs.lesson import parse
 
 PAGE = "content/backend/protocolos/http.md"
 
 
-@dataclass(frozen=True)
-class Fence:
-    """The lesson model's fence, as far as the runner needs it."""
-
-    line: int
-    end_line: int
-    content_line: int
-    language: str
-    info: FenceInfo
-    content: str
-    follows_fence: bool
-
-
-def fences_of(markdown: str) -> list[Fence]:
-    """The ``` fences of a small page (no nesting, no indentation)."""
-    lines = textwrap.dedent(markdown).lstrip("\n").split("\n")
-    fences: list[Fence] = []
-    previous_was_fence = False
-    index = 0
-    while index < len(lines):
-        text = lines[index]
-        if text.startswith("```"):
-            start = index
-            index += 1
-            while not lines[index].startswith("```"):
-                index += 1
-            info = parse_info(text[3:])
-            content = "".join(line + "\n" for line in lines[start + 1 : index])
-            fences.append(Fence(start + 1, index + 1, start + 2, info.language, info, content, previous_was_fence))
-            previous_was_fence = True
-        elif text.strip():
-            previous_was_fence = False
-        index += 1
-    return fences
+def fences_of(markdown: str):
+    """The fences of a small page, from the lesson model itself (as the toolchain sees them)."""
+    return list(parse(PAGE, textwrap.dedent(markdown).lstrip("\n")).fences)
 
 
 def settings_for(**overrides) -> RunnerSettings:
