@@ -163,7 +163,9 @@ def run_new(args: argparse.Namespace) -> int:
     print(f"lição criada: {_display(path)}")
     print(f"Próximos passos: substitua cada `{marker}` e rode `themelion check {_display(path)}`.")
     if project.config_file is not None and has_nav(project.config_file):
-        print(f"O mkdocs.yml tem `nav:` explícito: acrescente a lição ao módulo {args.target.split('/')[0]}.")
+        module = args.target.split("/")[0]
+        print(f"Navegação: o plugin põe a lição logo depois de `{config.lessons_dir}/{module}/index.md`, "
+              "desde que essa página esteja no `nav:` do mkdocs.yml.")
     return EXIT_OK
 
 
