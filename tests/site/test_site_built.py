@@ -201,3 +201,27 @@ def test_an_external_asset_fails_the_strict_build(tmp_path: Path) -> None:
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
     assert result.returncode != 0
     assert "External file: https://cdn.example.com/logo.png" in result.stdout + result.stderr
+
+
+PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+# What a dropped fence becomes: inline code starting with the info string and
+# running over several lines (the block's body). A one-line mention is prose.
+DROPPED_FENCE = re.compile(r"<code>(?:python|javascript|js|output|diagram)\s+\w+=[^<]*\n[^<]*</code>")
+
+
+def test_no_fence_was_dropped_by_the_renderer(site_dir: Path) -> None:
+    """pymdownx.superfences turns a fence with an unknown option into a paragraph of inline code;
+    the toolchain strips its own options first, so no page may show that signature."""
+    dropped = []
+    for page in sorted(site_dir.rglob("*.html")):
+        outside_code_blocks = PRE_BLOCK.sub("", page.read_text(encoding="utf-8"))
+        if DROPPED_FENCE.search(outside_code_blocks):
+            dropped.append(page.relative_to(site_dir).as_posix())
+    assert dropped == []
+
+
+def test_lesson_pages_show_no_raw_fence_markers(site_dir: Path) -> None:
+    lessons = [p for p in sorted((site_dir / "backend").glob("*/*.html")) if p.name != "index.html"]
+    assert len(lessons) >= 9
+    for page in lessons:
+        assert "```" not in PRE_BLOCK.sub("", page.read_text(encoding="utf-8")), page.name
