@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from runner_helpers import isolation, needs_namespaces, processes_with, run_page
+from runner_helpers import isolation, needs_namespaces, processes_with, run_page, settings_for
+from themelion_docs.execution import runner
 
 HERE = Path(__file__).resolve().parent
 
@@ -296,3 +300,148 @@ def test_units_forked_from_the_preloading_server_do_not_share_random_state():
 def test_preloaded_modules_are_already_imported_in_a_unit():
     report = run_page('\n```python\nimport sys\nprint("asyncio" in sys.modules)\n```\n')
     assert report.results[0].stdout == "True\n"
+
+
+# ---------------------------------------------------------------- files of host root
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="só como root dá para criar arquivos só de root")
+
+READ_SECRETS = """
+```python
+import sys
+for path in sys.argv[1:] or PATHS:
+    try:
+        with open(path) as f:
+            print("leu", path, f.read())
+    except (PermissionError, FileNotFoundError) as erro:
+        print(type(erro).__name__, path)
+with open("/proc/self/status") as f:
+    print([line.split()[1] for line in f if line.startswith("CapEff")][0])
+with open("/proc/self/uid_map") as f:
+    print(sorted(int(line.split()[1]) for line in f))
+```
+"""
+
+
+@pytest.fixture
+def root_secrets() -> list[tuple[Path, str]]:
+    """Files only host root can read, outside /tmp: in a 0700 folder under /var/lib
+    (a world-traversable parent) and under /root (typically 0700 itself), plus a
+    world-readable file directly in /root, like ~/.gitconfig."""
+    made: list[Path] = []
+    found = []
+    for parent, mode in ((Path("/var/lib"), 0o600), (Path("/root"), 0o600)):
+        folder = parent / f"themelion-segredo-{uuid.uuid4().hex}"
+        folder.mkdir(mode=0o700)
+        made.append(folder)
+        secret = f"segredo-{uuid.uuid4().hex}"
+        (folder / "segredo.txt").write_text(secret)
+        (folder / "segredo.txt").chmod(mode)
+        found.append((folder / "segredo.txt", secret))
+    loose = Path("/root") / f".themelion-gitconfig-{uuid.uuid4().hex}"
+    secret = f"segredo-{uuid.uuid4().hex}"
+    loose.write_text(secret)
+    loose.chmod(0o644)  # readable by anyone who can traverse /root
+    made.append(loose)
+    found.append((loose, secret))
+    try:
+        yield found
+    finally:
+        for path in made:
+            if path.is_dir():
+                for child in path.iterdir():
+                    child.unlink()
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+
+
+@needs_namespaces
+@ROOT_ONLY
+def test_a_block_cannot_read_files_only_host_root_can_read(root_secrets):
+    paths = [str(path) for path, _secret in root_secrets]
+    if Path("/etc/shadow").exists() and not Path("/etc/shadow").stat().st_mode & 0o004:
+        paths.append("/etc/shadow")
+    report = run_page(READ_SECRETS.replace("PATHS", repr(paths)))
+    [result] = report.results
+    assert result.status == "passed", result.findings
+    lines = result.stdout.splitlines()
+    for path, secret in root_secrets:
+        assert secret not in result.stdout + result.stderr
+    for line, path in zip(lines, paths):
+        assert line.split()[0] in ("PermissionError", "FileNotFoundError"), line
+        assert line.split()[1] == path
+    if not isolation().read_search:
+        assert lines[len(paths)] == "0000000000000000"  # no capability at all
+        assert 0 not in eval(lines[len(paths) + 1])  # host root is not mapped into the unit
+
+
+@needs_namespaces
+def test_a_masked_directory_shows_only_what_the_interpreter_needs():
+    found = isolation()
+    if not found.masked:
+        pytest.skip("o interpretador já é acessível a outros usuários: nada a mascarar")
+    assert found.read_search is False
+    report = run_page("""
+```python
+import os
+for top in TOPS:
+    print(sorted(os.listdir(top)))
+```
+""".replace("TOPS", repr(list(found.masked))))
+    assert report.results[0].status == "passed", report.results[0].findings
+    assert report.results[0].stdout.splitlines() == [
+        repr(sorted(os.path.basename(k) for k in kept)) for _top, kept in found.mask_plan
+    ]
+    assert "mascarado por tmpfs" in report.sandbox
+    assert "nenhuma capacidade" in report.sandbox
+    assert "CAP_DAC_READ_SEARCH" not in report.sandbox
+
+
+def test_report_mentions_the_masking_when_the_interpreter_needs_it():
+    report = run_page("```python\nprint(1)\n```\n")
+    found = isolation()
+    assert report.results[0].stdout == "1\n"
+    for top in found.masked:
+        assert f"{top} mascarado" in report.sandbox
+    if found.namespaces and os.geteuid() == 0 and not found.read_search:
+        assert "1 0 1" not in found.id_map
+
+
+def test_mask_plan_names_the_one_blocking_ancestor():
+    spec = importlib.util.spec_from_file_location("_sandbox_child_test",
+                                                  HERE.parents[1] / "src/themelion_docs/execution/sandbox_child.py")
+    child = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(child)
+    base = Path(tempfile.mkdtemp(dir="/var/tmp" if os.path.isdir("/var/tmp") else None))  # pytest's is 0700
+    base.chmod(0o755)
+    closed = base / "fechado"
+    (closed / "aberto" / "bin").mkdir(parents=True)
+    (closed / "aberto" / "bin" / "python").write_text("")
+    closed.chmod(0o700)
+    try:
+        program = str(closed / "aberto" / "bin" / "python")
+        if any(not os.stat(p).st_mode & 0o001 for p in [str(a) for a in base.parents]):
+            pytest.skip("uma pasta acima da pasta temporária já não é atravessável por outros")
+        assert child.mask_plan([program]) == [[str(closed), [str(closed / "aberto")]]]
+        assert child.mask_plan(["/usr/bin/env"]) == []
+        (closed / "aberto").chmod(0o700)  # two blocking ancestors: not fixable by one tmpfs
+        assert child.mask_plan([program]) is None
+    finally:
+        (closed / "aberto").chmod(0o755)
+        closed.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def test_an_isolation_record_from_before_masking_is_probed_again(tmp_path):
+    settings = settings_for(cache_dir=tmp_path)
+    record = tmp_path / "isolation.record"
+    wanted = {"python": os.path.realpath(settings.python), "namespaces": settings.namespaces,
+              "network": settings.network}
+    old = {"namespaces": True, "network": True, "private_proc": True, "read_search": True, "outer_uid": 65534,
+           "detail": ""}
+    record.write_text(json.dumps({"for": wanted, "isolation": old}), encoding="utf-8")
+    found = runner._isolation(settings, None, detect=False)
+    assert found == isolation()
+    assert "masked" in json.loads(record.read_text(encoding="utf-8"))["isolation"]
+    assert runner._isolation(settings, None, detect=False) == found  # the new record loads back

@@ -15,6 +15,14 @@ WORKER_SCRIPT = HERE / "worker_child.py"
 NODE_RUNNER = HERE / "node_runner.js"
 
 NOBODY = 65534
+SPARE_UID = NOBODY - 1
+"""Host uid (and gid) that uid 1 of a masked sandbox is: no process ever runs as it
+there (no capability is kept), it only makes ``setuid(1)`` fail for lack of
+privilege (EPERM), as with host root mapped, rather than as an unknown id."""
+
+
+def masked_id_map(outer_uid: int) -> str:
+    return f"0 {outer_uid} 1\n1 {SPARE_UID} 1"
 
 
 @dataclass(frozen=True)
@@ -29,14 +37,36 @@ class Isolation:
     """CAP_DAC_READ_SEARCH kept, because the interpreter is not world-readable."""
     outer_uid: int
     """Host uid that uid 0 of the sandbox is."""
+    masked: tuple[str, ...]
+    """Directories that alone kept others from the interpreter (e.g. ``/root`` at 0700):
+    each unit covers them with a tmpfs that shows only ``kept``, so no capability is
+    needed. Required on purpose: a record saved before this field is probed again."""
+    kept: tuple[str, ...]
+    """The subtrees of ``masked`` bound back in place (e.g. ``/root/.pyenv``)."""
     detail: str = ""
+
+    def __post_init__(self) -> None:  # a record read back from JSON has lists
+        object.__setattr__(self, "masked", tuple(self.masked))
+        object.__setattr__(self, "kept", tuple(self.kept))
 
     @property
     def id_map(self) -> str:
         lines = [f"0 {self.outer_uid} 1"]
         if self.read_search:
             lines.append("1 0 1")  # host root's files must be mapped for the capability to apply
+        elif self.masked:
+            return masked_id_map(self.outer_uid)
         return "\n".join(lines)
+
+    @property
+    def fallback_id_map(self) -> str:
+        """The map of a unit whose masking failed: it keeps the capability instead."""
+        return f"0 {self.outer_uid} 1\n1 0 1"
+
+    @property
+    def mask_plan(self) -> list[list]:
+        """``[[masked directory, [kept subtrees]], ...]`` for the unit request."""
+        return [[top, [k for k in self.kept if os.path.dirname(k) == top]] for top in self.masked]
 
     def describe(self) -> str:
         if not self.namespaces:
@@ -47,10 +77,16 @@ class Isolation:
             parts.append("/proc do hospedeiro")
         if self.read_search:
             parts.append("CAP_DAC_READ_SEARCH (interpretador fora do alcance de outros usuários)")
+        elif self.masked:
+            shown = ", ".join(
+                f"{top} mascarado por tmpfs (visível só {', '.join(kept) or 'nada'})" for top, kept in self.mask_plan
+            )
+            parts.append(f"{shown}; nenhuma capacidade")
         return "; ".join(parts)
 
 
-PLAIN = Isolation(namespaces=False, network=False, private_proc=False, read_search=False, outer_uid=os.geteuid())
+PLAIN = Isolation(namespaces=False, network=False, private_proc=False, read_search=False, outer_uid=os.geteuid(),
+                  masked=(), kept=())
 
 
 @functools.cache  # a fact about this machine and interpreter; probing forks a few processes
@@ -59,7 +95,12 @@ def detect_isolation(python: str, namespaces: str, network: str, extra_paths: tu
         return PLAIN
     outer = NOBODY if os.geteuid() == 0 else os.geteuid()
     probe_map = f"0 {outer} 1" + ("\n1 0 1" if outer != os.geteuid() else "")
-    config = {"probe_id_map": probe_map, "must_read": [str(NODE_RUNNER), *extra_paths]}
+    config = {
+        "probe_id_map": probe_map,
+        # masking a blocking directory (see Isolation.masked) needs host root outside and no root inside
+        "masked_id_map": masked_id_map(outer) if outer != os.geteuid() else None,
+        "must_read": [str(NODE_RUNNER), *extra_paths],
+    }
     try:
         completed = subprocess.run(
             [python, "-s", str(CHILD_SCRIPT), "probe", json.dumps(config)],
@@ -67,13 +108,16 @@ def detect_isolation(python: str, namespaces: str, network: str, extra_paths: tu
         )
         found = json.loads(completed.stdout)
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        return Isolation(False, False, False, False, os.geteuid(), detail=f"sonda falhou: {exc}")
+        return Isolation(False, False, False, False, os.geteuid(), (), (), detail=f"sonda falhou: {exc}")
     if not found.get("namespaces"):
-        return Isolation(False, False, False, False, os.geteuid(), detail=found.get("detail", ""))
+        return Isolation(False, False, False, False, os.geteuid(), (), (), detail=found.get("detail", ""))
+    masks = (found.get("masked") or []) if outer != os.geteuid() else []
     return Isolation(
         namespaces=True,
         network=bool(found["network"]) and network == "auto",
         private_proc=bool(found["proc"]),
         read_search=bool(found["needs_read_search"]) and outer != os.geteuid(),
         outer_uid=outer,
+        masked=tuple(top for top, _kept in masks),
+        kept=tuple(path for _top, kept in masks for path in kept),
     )

@@ -8,7 +8,10 @@ the builder.
 Process tree of one run unit (a standalone block or a whole session)::
 
     builder ──socket──> fork server (root, host namespaces, long-lived)
-                          └─ gate   joins new user/pid/net/mount/ipc/uts
+                          └─ gate   if the interpreter sits behind a closed
+                                    folder (/root at 0700): masks it in a
+                                    private mount namespace (see "masking");
+                                    joins new user/pid/net/mount/ipc/uts
                                     namespaces; the fork server writes its
                                     uid map; reports the host pid of init
                                └─ init   pid 1 of the new pid namespace:
@@ -57,6 +60,7 @@ MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
 MS_BIND = 4096
+MS_MOVE = 8192
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
@@ -80,6 +84,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
 _libc.sethostname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
 
 
@@ -136,9 +141,118 @@ def loopback_up() -> None:
         fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | IFF_UP))
 
 
-def mount(source: str | None, target: str, fstype: str | None, flags: int) -> None:
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     encode = lambda v: v.encode() if v is not None else None  # noqa: E731
-    _check(_libc.mount(encode(source), encode(target), encode(fstype), flags, None), f"mount {target}")
+    _check(_libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)), f"mount {target}")
+
+
+# ---------------------------------------------------------------- masking
+#
+# The interpreter often lives where others cannot reach it (pyenv under /root,
+# mode 0700). Instead of keeping CAP_DAC_READ_SEARCH (which opens every file of
+# host root to the block), the gate, still host root in the host's namespaces,
+# enters a private mount namespace and covers such a directory with a tmpfs
+# that holds only the subtrees the unit needs (``/root/.pyenv``), bound back in
+# place. The unit's own namespaces are then created from that view: the rest
+# of /root does not exist for the block, and no capability is kept.
+
+UNMASKABLE = {"/", "/proc", "/sys", "/dev", "/dev/shm", "/tmp", "/var/tmp", "/etc", "/usr"}
+
+
+def mask_plan(paths: list[str]) -> list[list] | None:
+    """``[[blocking directory, [subtrees to keep]], ...]`` for ``paths`` (``[]``: none
+    needed), or None when a path is blocked in a way masking cannot fix (two
+    blocking ancestors, or a system directory)."""
+    plan: dict[str, set[str]] = {}
+    for path in paths:
+        if not path or not os.path.exists(path):
+            continue
+        real = os.path.realpath(path)
+        parts = real.strip("/").split("/")
+        ancestors = ["/" + "/".join(parts[:i]) for i in range(len(parts))]  # "/", "/a", ..., parent
+        blocked = [a for a in ancestors if not os.stat(a).st_mode & 0o001]
+        if not blocked:
+            continue
+        if len(blocked) > 1 or blocked[0] in UNMASKABLE:
+            return None
+        top = blocked[0]
+        plan.setdefault(top, set()).add(os.path.join(top, real[len(top) + 1 :].split("/")[0]))
+    tops = sorted(plan)
+    if any(b.startswith(a + "/") for a in tops for b in tops):
+        return None
+    return [[top, sorted(plan[top])] for top in tops]
+
+
+def apply_masks(plan: list[list], aside_root: str, asides: list[str]) -> None:
+    """Cover each blocking directory with a tmpfs showing only its kept subtrees.
+
+    Runs as host root in a fresh private mount namespace. ``aside_root`` is a
+    directory of ours outside every masked one; the mount points made there
+    are appended to ``asides`` for the caller to remove."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of this may reach the host
+    for top, kept in plan:
+        if top in UNMASKABLE or (aside_root + "/").startswith(top + "/"):
+            raise SetupError(f"não é possível mascarar {top}")
+        moved = []
+        for path in kept:
+            if os.path.dirname(path) != top:
+                raise SetupError(f"{path} não está diretamente em {top}")
+            aside = os.path.join(aside_root, f"mascara-{len(asides)}")
+            directory = os.path.isdir(path)
+            _make_point(aside, directory, 0o700)
+            asides.append(aside)
+            mount(path, aside, None, MS_BIND | MS_REC)
+            moved.append((path, aside, directory))
+        mount("tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k,nr_inodes=64")
+        for path, aside, directory in moved:
+            _make_point(path, directory, 0o755)
+            mount(aside, path, None, MS_MOVE)
+
+
+def _make_point(path: str, directory: bool, mode: int) -> None:
+    if directory:
+        os.mkdir(path, mode)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+
+
+def enter_masks(plan: list[list], aside_root: str, request: dict | None = None) -> str:
+    """Enter a private mount namespace with ``plan`` applied and, for a unit
+    (``request``), its run folders bound: ``""``. If that cannot be done, stay
+    in (or return to) the original namespace: the reason."""
+    original = os.open("/proc/self/ns/mnt", os.O_RDONLY)
+    asides: list[str] = []
+    try:
+        unshare(CLONE_NEWNS)
+        try:
+            try:
+                apply_masks(plan, aside_root, asides)
+            finally:
+                _remove(asides)  # before /tmp is covered (the run folder usually lives there)
+            if request is not None:
+                # Here, as host root: inside the unit, without host root mapped, the
+                # run folder may be out of reach (e.g. under a 0700 pytest-of-root).
+                bind_run_dirs(request)
+        except (OSError, SetupError) as exc:
+            _check(_libc.setns(original, CLONE_NEWNS), "setns")  # the half-made namespace is dropped
+            return str(exc)
+        return ""
+    except (OSError, SetupError) as exc:
+        return str(exc)
+    finally:
+        os.close(original)
+        _remove(asides)
+
+
+def _remove(asides: list[str]) -> None:
+    """Remove the aside mount points (no longer mount points: moved away, or dropped
+    with a half-made namespace)."""
+    while asides:
+        aside = asides.pop()
+        try:
+            os.rmdir(aside) if os.path.isdir(aside) else os.unlink(aside)
+        except OSError:
+            pass
 
 
 def drop_privileges(keep_read_search: bool) -> None:
@@ -181,11 +295,16 @@ def enter_filesystem(request: dict) -> list[str]:
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except SetupError as exc:  # e.g. a container that masks parts of /proc
         notes.append(f"/proc do hospedeiro visível ({exc})")
+    if not request.get("run_dirs_bound"):
+        bind_run_dirs(request)
+    return notes
+
+
+def bind_run_dirs(request: dict) -> None:
     # /tmp last: the sources usually live under the host's /tmp, hidden once it is covered
     for target, source in (("/dev/shm", request["shmdir"]), ("/var/tmp", request["workdir"]), ("/tmp", request["workdir"])):
         if os.path.isdir(target):
             mount(source, target, None, MS_BIND | MS_REC)
-    return notes
 
 
 # ---------------------------------------------------------------- fork server
@@ -237,8 +356,8 @@ def start_unit(config: dict, request: dict, ctl: socket.socket, server: socket.s
     try:
         if request["namespaces"]:
             status = os.read(ready_r, 1)
-            if status == b"1":
-                write_id_maps(pid, request["id_map"])
+            if status in (b"1", b"2"):  # b"2": the gate could not mask, it keeps the capability
+                write_id_maps(pid, request["id_map"] if status == b"1" else request["fallback_id_map"])
                 os.write(go_w, b"g")
     finally:
         os.close(ready_r)
@@ -248,12 +367,21 @@ def start_unit(config: dict, request: dict, ctl: socket.socket, server: socket.s
 def gate_isolated(config: dict, request: dict, ctl: socket.socket, ready_w: int, go_r: int, worker) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    status = b"1"
+    if request.get("mask"):
+        problem = enter_masks(request["mask"], os.path.dirname(request["workdir"]), request)
+        if problem:
+            send(ctl, {"event": "note", "notes": [f"mascaramento falhou, CAP_DAC_READ_SEARCH mantida: {problem}"]})
+            request = request | {"keep_read_search": True}
+            status = b"2"
+        else:
+            request = request | {"run_dirs_bound": True}
     try:
         unshare(namespace_flags(request))
     except SetupError:
         os.write(ready_w, b"0")
         raise
-    os.write(ready_w, b"1")
+    os.write(ready_w, status)
     os.close(ready_w)
     if os.read(go_r, 1) != b"g":
         raise SetupError("o servidor de processos não escreveu o mapa de usuários")
@@ -433,18 +561,33 @@ def _load_worker(path: str):
 def probe(config: dict) -> dict:
     """What this machine allows: namespaces, network namespace, private /proc,
     and whether the interpreter is readable without CAP_DAC_READ_SEARCH."""
-    result = {"namespaces": False, "network": False, "proc": False, "needs_read_search": False, "detail": ""}
+    result = {"namespaces": False, "network": False, "proc": False, "needs_read_search": False, "detail": "",
+              "masked": []}
     for network in (True, False):
         outcome = _probe_once(config, network)
         if outcome.get("ok"):
             result.update(namespaces=True, network=network, proc=outcome["proc"],
                           needs_read_search=outcome["needs_read_search"], detail="")
+            if outcome["needs_read_search"] and os.geteuid() == 0 and config.get("masked_id_map"):
+                result.update(_probe_masking(config, network, outcome["proc"]))
             return result
         result["detail"] = outcome.get("error", "")
     return result
 
 
-def _probe_once(config: dict, network: bool) -> dict:
+def _probe_masking(config: dict, network: bool, proc: bool) -> dict:
+    """Whether masking the blocking directories makes the interpreter readable
+    without the capability, checked in a unit set up as the real ones will be."""
+    plan = mask_plan(_interpreter_paths() + config["must_read"])
+    if not plan:
+        return {"detail": "mascaramento não se aplica"}
+    outcome = _probe_once(config, network, plan)
+    if outcome.get("ok") and outcome["proc"] == proc and not outcome["needs_read_search"] and outcome["hidden"]:
+        return {"needs_read_search": False, "masked": plan}
+    return {"detail": f"mascaramento não funcionou: {outcome.get('error') or outcome}"}
+
+
+def _probe_once(config: dict, network: bool, plan: list[list] | None = None) -> dict:
     ready_r, ready_w = os.pipe()
     go_r, go_w = os.pipe()
     out_r, out_w = os.pipe()
@@ -456,16 +599,27 @@ def _probe_once(config: dict, network: bool) -> dict:
         report = {"ok": False}
         try:
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-            flags = namespace_flags({"network": network})
-            ok = True
-            try:
-                unshare(flags)
-            except SetupError as exc:
-                ok = False
-                report["error"] = str(exc)
-            os.write(ready_w, b"1" if ok else b"0")
-            if ok and os.read(go_r, 1) == b"g":
-                report = _probe_inside(config, network)
+            must_read = _access_modes(_interpreter_paths() + config["must_read"])  # while still visible
+            problem = ""
+            if plan:
+                import tempfile
+
+                aside_root = tempfile.mkdtemp(prefix="themelion-sonda-")
+                try:
+                    problem = enter_masks(plan, aside_root)
+                finally:
+                    os.rmdir(aside_root)
+                problem = problem and f"mascaramento: {problem}"
+            if not problem:
+                try:
+                    unshare(namespace_flags({"network": network}))
+                except SetupError as exc:
+                    problem = str(exc)
+            os.write(ready_w, b"0" if problem else b"1")
+            if problem:
+                report["error"] = problem
+            elif os.read(go_r, 1) == b"g":
+                report = _probe_inside(config, network, must_read, plan or [])
         except BaseException as exc:  # noqa: BLE001
             report = {"ok": False, "error": repr(exc)}
         os.write(out_w, json.dumps(report).encode())
@@ -475,7 +629,7 @@ def _probe_once(config: dict, network: bool) -> dict:
     os.close(out_w)
     if os.read(ready_r, 1) == b"1":
         try:
-            write_id_maps(pid, config["probe_id_map"])
+            write_id_maps(pid, config["masked_id_map"] if plan else config["probe_id_map"])
             os.write(go_w, b"g")
         except OSError as exc:
             os.kill(pid, signal.SIGKILL)
@@ -489,14 +643,13 @@ def _probe_once(config: dict, network: bool) -> dict:
     return json.loads(b"".join(chunks) or b'{"ok": false, "error": "probe died"}')
 
 
-def _probe_inside(config: dict, network: bool) -> dict:
+def _probe_inside(config: dict, network: bool, must_read: list[tuple[str, int]], plan: list[list]) -> dict:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(r)
         report = {"ok": False}
         try:
-            must_read = _access_modes(_interpreter_paths() + config["must_read"])  # while still visible
             os.setresgid(0, 0, 0)
             os.setresuid(0, 0, 0)
             if network:
@@ -512,7 +665,9 @@ def _probe_inside(config: dict, network: bool) -> dict:
             except SetupError:
                 proc = False
             drop_privileges(False)
-            report = {"ok": True, "proc": proc, "needs_read_search": not _readable(must_read)}
+            # a masked directory must show nothing but what was kept
+            hidden = all(sorted(os.listdir(top)) == sorted(os.path.basename(k) for k in kept) for top, kept in plan)
+            report = {"ok": True, "proc": proc, "needs_read_search": not _readable(must_read), "hidden": hidden}
         except BaseException as exc:  # noqa: BLE001
             report = {"ok": False, "error": repr(exc)}
         os.write(w, json.dumps(report).encode())

@@ -100,6 +100,8 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
         "network": isolation.network,
         "id_map": isolation.id_map,
         "keep_read_search": isolation.read_search,
+        "mask": isolation.mask_plan,  # directories to cover with a tmpfs before entering the namespaces
+        "fallback_id_map": isolation.fallback_id_map,  # if that masking fails: keep the capability instead
         "workdir": work,
         "shmdir": shm,
         "env": env,
