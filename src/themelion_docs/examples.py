@@ -58,6 +58,12 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
             "examples_skipped": sum(1 for r in results if r.status in ("not-run", "unavailable")),
             "python": run.python_version,
             "ran_at": _last_run(results) or now,
+            # one entry per block, for reports that list examples one by one (JUnit)
+            "example_results": [
+                {"line": r.example.line, "language": r.example.language, "status": r.status,
+                 "seconds": round(r.duration, 3), "cached": r.cached}
+                for r in results
+            ],
         } if executed else {}
         outcome = ExampleOutcome(
             findings=tuple(findings),

@@ -189,3 +189,21 @@ def test_runner_findings_get_rule_descriptors_and_their_own_junit_case(report):
     examples = next(c for c in cases if c.get("name").endswith("› exemplos"))
     assert "E010" in examples.find("failure").text
     assert "E010" not in cases[0].find("failure").text
+
+
+def test_junit_has_a_case_per_example_with_its_own_findings_when_blocks_are_reported(report):
+    page = report.pages[0]
+    blocks = [{"line": 40, "language": "python", "status": "passed", "seconds": 0.12},
+              {"line": 55, "language": "python", "status": "failed", "seconds": 0.3},
+              {"line": 70, "language": "python", "status": "not-run", "seconds": 0}]
+    failing = Finding(page.path, 57, "E010", CONFIG.rule("E010").name, Severity.ERROR, "o exemplo falhou", "")
+    page = replace(page, findings=(*page.findings, failing), info={**page.info, "example_results": blocks})
+    root = ET.fromstring(render_report("junit", replace(report, pages=(page,)), CONFIG))
+    cases = root.find("testsuite").findall("testcase")
+    names = [c.get("name") for c in cases]
+    assert names == [page.path, f"{page.path}:40 › exemplo python", f"{page.path}:55 › exemplo python",
+                     f"{page.path}:70 › exemplo python"]
+    assert cases[1].find("failure") is None and cases[1].get("time") == "0.12"
+    assert "E010" in cases[2].find("failure").text and "E010" not in cases[0].find("failure").text
+    assert cases[3].find("skipped") is not None
+    assert root.get("skipped") == "1" and root.get("failures") == "2"

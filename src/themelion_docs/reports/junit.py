@@ -1,9 +1,10 @@
-"""JUnit XML for CI dashboards: one test case per page, one per page's examples.
+"""JUnit XML for CI dashboards: one test case per page and one per example.
 
 Each page is a test case that fails when the page has errors (the failure
 lists them); warnings and waivers go to the case's ``system-out``. When the
-example runner ran (page info ``examples_run``), the page gets a second case,
-``<página> › exemplos``, failing when an example failed.
+example runner ran, each block is a case of its own (``<página>:<linha> ›
+exemplo python``) carrying its findings, skipped when it was not run; a report
+with only counts (``examples_run``) gets one ``<página> › exemplos`` case.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ EXAMPLE_FAMILY = "exemplos"
 def render_junit(report: CheckReport, config: CheckConfig | None = None) -> str:
     cases = [case for page in report.pages for case in _page_cases(page, config)]
     failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
     attributes = {"name": "themelion check", "tests": str(len(cases)), "failures": str(failures),
-                  "errors": "0", "skipped": "0"}
+                  "errors": "0", "skipped": str(skipped)}
     root = ET.Element("testsuites", attributes)
     suite = ET.SubElement(root, "testsuite", attributes)
     properties = ET.SubElement(suite, "properties")
@@ -39,9 +41,35 @@ def _page_cases(page: PageReport, config: CheckConfig | None) -> list[ET.Element
     examples = [f for f in page.findings if _is_example_finding(f, config)]
     structural = [f for f in page.findings if f not in examples] if "examples_run" in page.info else list(page.findings)
     cases = [_case(page, page.path, structural, waivers=True)]
-    if "examples_run" in page.info:
+    blocks = page.info.get("example_results")
+    if isinstance(blocks, list) and blocks:
+        cases.extend(_example_cases(page, blocks, examples))
+    elif "examples_run" in page.info:
         run, passed = page.info.get("examples_run", 0), page.info.get("examples_passed", 0)
         cases.append(_case(page, f"{page.path} › exemplos", examples, note=f"exemplos: {passed}/{run} passaram"))
+    return cases
+
+
+SKIPPED = {"not-run": "não executado", "unavailable": "não executado: interpretador ausente"}
+
+
+def _example_cases(page: PageReport, blocks: list, findings: list[Finding]) -> list[ET.Element]:
+    """One case per block, named by its fence line; each finding goes to the block at or above it."""
+    starts = sorted(int(b["line"]) for b in blocks)
+    owned: dict[int, list[Finding]] = {line: [] for line in starts}
+    for finding in findings:
+        above = [line for line in starts if line <= finding.line]
+        owned[above[-1] if above else starts[0]].append(finding)
+    cases = []
+    for block in sorted(blocks, key=lambda b: int(b["line"])):
+        line = int(block["line"])
+        name = f"{page.path}:{line} › exemplo {block.get('language', '')}".rstrip()
+        case = _case(page, name, owned[line])
+        case.set("time", str(block.get("seconds", 0)))
+        status = block.get("status")
+        if status in SKIPPED and case.find("failure") is None:
+            ET.SubElement(case, "skipped", {"message": SKIPPED[status]})
+        cases.append(case)
     return cases
 
 
