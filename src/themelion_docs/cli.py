@@ -226,6 +226,8 @@ def config_for(project: Project, select: str, ignore: str) -> CheckConfig:
         overrides=options.get("rules") or {},
         select=split(select) or list(options.get("select") or []),
         ignore=[*split(ignore), *(options.get("ignore") or [])],
+        modules=options.get("modules"),
+        lessons_dir=options.get("lessons_dir"),
     )
 
 

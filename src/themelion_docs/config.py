@@ -153,7 +153,14 @@ def load_config(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    modules: Any = None,
+    lessons_dir: Any = None,
 ) -> CheckConfig:
+    """The registry with a project's overrides.
+
+    ``modules`` (a list of ``{slug, title}``) and ``lessons_dir`` replace the
+    Backend room's for another project; everything else still comes from data.
+    """
     data = copy.deepcopy(_registry_data())
     rules = {code: _rule_from_data(code, raw) for code, raw in data["rules"].items()}
     config = CheckConfig(
@@ -168,12 +175,34 @@ def load_config(
         max_page_bytes=int(data.get("max_page_bytes", 1_048_576)),
         max_nesting=int(data.get("max_nesting", 30)),
     )
+    if modules is not None:
+        config = replace(config, modules=_modules_from_option(modules))
+    if lessons_dir is not None:
+        if not isinstance(lessons_dir, str) or not lessons_dir.strip() or "/" in lessons_dir.strip("/"):
+            raise ConfigError(f"lessons_dir precisa ser o nome de uma pasta do docs_dir, recebeu «{lessons_dir}»")
+        config = replace(config, lessons_dir=lessons_dir.strip("/"))
     config = _apply_overrides(config, overrides or {})
     for code in (*select, *ignore):
         if not any(c.startswith(code.upper()) for c in config.rules) and config.resolve(code) is None:
             raise ConfigError(f"regra desconhecida em select/ignore: «{code}» (veja `themelion rules`)")
     codes = lambda items: tuple(config.resolve(c).code if config.resolve(c) else c.upper() for c in items)  # noqa: E731
     return replace(config, select=codes(select), ignore=codes(ignore))
+
+
+def _modules_from_option(value: Any) -> dict[str, str]:
+    example = "modules: [{slug: filas, title: \"Filas\"}, {slug: cache, title: \"Cache\"}]"
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"modules precisa ser uma lista não vazia, ex. {example}")
+    modules: dict[str, str] = {}
+    for item in value:
+        slug = item.get("slug") if isinstance(item, Mapping) else None
+        title = item.get("title", slug) if isinstance(item, Mapping) else None
+        if not isinstance(slug, str) or not slug or not all(c.isalnum() or c == "-" for c in slug):
+            raise ConfigError(f"módulo inválido em modules: «{item}» (use slug em kebab-case), ex. {example}")
+        if slug in modules:
+            raise ConfigError(f"módulo repetido em modules: «{slug}»")
+        modules[slug] = str(title)
+    return modules
 
 
 def _rule_from_data(code: str, raw: Mapping[str, Any]) -> RuleSpec:

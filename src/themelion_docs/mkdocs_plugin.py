@@ -48,6 +48,12 @@ class ThemelionConfig(base.Config):
     ignore = c.Type(list, default=[])
     """Regras desligadas no site inteiro (códigos ou prefixos)."""
 
+    modules = c.Optional(c.Type(list))
+    """Módulos do projeto, em ordem: `[{slug: filas, title: "Filas"}, ...]` (padrão: os sete da sala Backend)."""
+
+    lessons_dir = c.Optional(c.Type(str))
+    """Pasta do docs_dir com as lições, em `<pasta>/<módulo>/<slug>.md` (padrão: `backend`)."""
+
     fail_on_error = c.Type(bool, default=False)
     """Interrompe o build (mesmo sem `--strict`) quando alguma página tem erro."""
 
@@ -88,7 +94,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             return config
         try:
             self.check_config = load_config(
-                overrides=self.config.rules, select=self.config.select, ignore=self.config.ignore)
+                overrides=self.config.rules, select=self.config.select, ignore=self.config.ignore,
+                modules=self.config.modules, lessons_dir=self.config.lessons_dir)
         except ConfigError as error:
             raise PluginError(f"themelion: {error}") from error
         return config
