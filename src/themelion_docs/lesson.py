@@ -143,6 +143,7 @@ class Lesson:
         return tuple(f for f in self.fences if f.section == index)
 
 
+@lru_cache(maxsize=1024)  # every rule looks sections up by title: normalise each title once
 def normalize_title(text: str) -> str:
     """Case-, accent- and '+'-insensitive key for matching section titles."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
