@@ -63,3 +63,20 @@ def processes_with(token: str) -> list[int]:
         if token.encode() in cmdline:
             found.append(int(entry))
     return found
+
+
+def daemon_spawning_code(token: str) -> str:
+    """Python that leaves two daemons behind: one in its own session, one from a double fork.
+
+    Their command lines carry ``token`` (as ``sleep <token>1`` and ``sleep <token>2``),
+    so a test can look for survivors with ``processes_with(f"sleep\\0{token}")``.
+    """
+    return f"""import os, subprocess, time
+subprocess.Popen(["sleep", "{token}1"], start_new_session=True)
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "{token}2"])
+    os._exit(0)
+os.wait()
+"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 
-from runner_helpers import codes, processes_with, run_page
+from runner_helpers import codes, daemon_spawning_code, processes_with, run_page
 
 
 def test_plain_mode_runs_blocks_and_reports_no_network_isolation():
@@ -22,19 +22,7 @@ def test_plain_mode_keeps_the_secret_out_of_the_environment(secret_in_builder_en
 
 def test_plain_mode_kills_setsid_daemons():
     token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}7"
-    report = run_page(f"""
-```python
-import os, subprocess, time
-subprocess.Popen(["sleep", "{token}"], start_new_session=True)
-if os.fork() == 0:
-    os.setsid()
-    if os.fork() == 0:
-        os.execvp("sleep", ["sleep", "{token}"])
-    os._exit(0)
-os.wait()
-time.sleep(0.3)
-```
-""", namespaces="off")
+    report = run_page(f"```python\n{daemon_spawning_code(token)}time.sleep(0.3)\n```\n", namespaces="off")
     assert report.results[0].status == "passed"
     assert processes_with(f"sleep\0{token}") == []
 

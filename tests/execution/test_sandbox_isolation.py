@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from runner_helpers import isolation, needs_namespaces, processes_with, run_page, settings_for
+from runner_helpers import daemon_spawning_code, isolation, needs_namespaces, processes_with, run_page, settings_for
 from themelion_docs.execution import runner
 
 HERE = Path(__file__).resolve().parent
@@ -71,16 +71,7 @@ def test_setsid_daemons_do_not_survive_the_run():
     token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}"
     report = run_page(f"""
 ```python
-import os, subprocess, time
-# a daemon in its own session, and a classic double fork
-subprocess.Popen(["sleep", "{token}1"], start_new_session=True)
-if os.fork() == 0:
-    os.setsid()
-    if os.fork() == 0:
-        os.execvp("sleep", ["sleep", "{token}2"])
-    os._exit(0)
-os.wait()
-
+{daemon_spawning_code(token)}
 def daemons():
     found = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
