@@ -27,19 +27,6 @@ def test_plain_mode_kills_setsid_daemons():
     assert processes_with(f"sleep\0{token}") == []
 
 
-def test_plain_mode_timeout_kills_the_group():
-    token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}8"
-    report = run_page(f"""
-```python timeout="1"
-import subprocess, time
-subprocess.Popen(["sleep", "{token}"], start_new_session=True)
-time.sleep(100)
-```
-""", namespaces="off")
-    assert report.results[0].status == "timeout"
-    assert processes_with(f"sleep\0{token}") == []
-
-
 def test_plain_mode_counts_processes_and_stops_a_fork_storm():
     report = run_page("""
 ```python

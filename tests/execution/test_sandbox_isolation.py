@@ -106,7 +106,8 @@ def test_the_daemon_check_does_see_a_live_daemon():
         daemon.wait()
 
 
-def test_timeout_kills_the_whole_unit_including_escaped_children():
+@pytest.mark.parametrize("namespaces", ["auto", "off"])  # off: the subreaper fallback
+def test_timeout_kills_the_whole_unit_including_escaped_children(namespaces):
     token = f"{uuid.uuid4().int % 10**6}.{os.getpid()}3"
     report = run_page(f"""
 ```python timeout="1"
@@ -114,7 +115,7 @@ import subprocess, time
 subprocess.Popen(["sleep", "{token}"], start_new_session=True)
 time.sleep(100)
 ```
-""")
+""", namespaces=namespaces)
     assert report.results[0].status == "timeout"
     assert processes_with(f"sleep\0{token}") == []
 
