@@ -75,6 +75,9 @@ class ThemelionConfig(base.Config):
     memory_mb = c.Optional(c.Type(int))
     """Limite de memória de cada bloco, em MiB (padrão do executor: 1024)."""
 
+    example_dependencies = c.Optional(c.Type(list))
+    """Pacotes de terceiros que os exemplos podem importar (requisitos, ex. `[fastapi, httpx>=0.27]`). Padrão: o grupo `examples` de `[project.optional-dependencies]` do pyproject.toml ao lado do mkdocs.yml."""
+
     author_guide = c.Type(bool, default=False)
     """Gera o guia do autor em `/autores/` (contrato e uma página por regra, a partir do registro)."""
 
@@ -179,7 +182,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         from themelion_docs.settings import runner_settings
 
         options = {name: self.config[name] for name in
-                   ("cache_dir", "jobs", "default_timeout", "max_timeout", "memory_mb")}
+                   ("cache_dir", "jobs", "default_timeout", "max_timeout", "memory_mb",
+                                  "example_dependencies")}
         try:
             settings = runner_settings(options, root)
         except ConfigError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
@@ -11,6 +12,7 @@ from themelion_docs.fences import FenceInfo
 from themelion_docs.findings import Finding
 
 from .catalog import make_finding
+from .dependencies import DependencyIndex, build_index, imports_of, read_environment
 from .interpreters import find_node, node_version, python_version
 from .options import OUTPUT_LANGUAGE, RUNNABLE_LANGUAGES, read_options
 from .settings import RunnerSettings
@@ -54,6 +56,8 @@ class Example:
     """Cache key: what the result depends on, and nothing else (no path, no line)."""
     last_in_unit: bool = True
     """Last block run by its interpreter: threads are joined and atexit runs after it."""
+    imports: tuple[str, ...] = ()
+    """Top-level modules the block imports (Python), for the cache key."""
 
 
 def build_examples(
@@ -103,7 +107,63 @@ def build_examples(
                 expected_output_line=None,
             )
         )
+    drafts, import_findings = _check_imports(path, drafts, fences, settings)
+    findings.extend(import_findings)
     return _with_keys(drafts, settings), findings
+
+
+def _check_imports(path: str, drafts: list[Example], fences: Sequence[FenceLike], settings: RunnerSettings
+                   ) -> tuple[list[Example], list[Finding]]:
+    """Each Python block's imports against the declared dependencies, before anything runs."""
+    findings: list[Finding] = []
+    checked = list(drafts)
+    index: DependencyIndex | None = None
+    page_code = "\n".join(f.content for f in fences)
+    for position, example in enumerate(drafts):
+        if example.language != "python":
+            continue
+        refs = imports_of(example.code)
+        modules = tuple(dict.fromkeys(ref.module for ref in refs))
+        problems: list[Finding] = []
+        if settings.check_imports and example.run:
+            for ref in refs:
+                if ref.guarded or ref.module in _STDLIB:
+                    continue
+                if index is None:
+                    index = dependency_index(settings)
+                kind, providers = index.classify(ref.module)
+                line = example.content_line + ref.line - 1
+                if kind == "missing":
+                    problems.append(make_finding("E025", path, line, module=ref.module, package=providers[0],
+                                                 install=settings.declared.install or _pip(providers[0])))
+                elif kind == "undeclared" or (kind == "unknown" and f"{ref.module}.py" not in page_code):
+                    package = providers[0] if providers else ref.module
+                    problems.append(make_finding(
+                        "E024", path, line, module=ref.module,
+                        origin=f"do pacote {package}" if providers else "que não está instalado nem é da biblioteca padrão",
+                        where=settings.declared.where or _WHERE, package=package))
+        if problems:
+            findings.extend(problems)
+            checked[position] = replace(example, imports=modules, run=False,
+                                        reason="importa o que não está declarado ou instalado")
+        else:
+            checked[position] = replace(example, imports=modules)
+    return checked, findings
+
+
+# The builder's own stdlib names: a fast path that keeps stdlib-only pages from
+# reading the environment at all (the index still decides for everything else).
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+
+_WHERE = "o grupo examples de [project.optional-dependencies] no pyproject.toml do projeto"
+
+
+def _pip(package: str) -> str:
+    return f"python -m pip install {package}"
+
+
+def dependency_index(settings: RunnerSettings) -> DependencyIndex:
+    return build_index(settings.declared, read_environment(settings.python, settings.cache_dir))
 
 
 def unit_of(example: Example) -> tuple[str, str] | None:
@@ -118,13 +178,17 @@ def _with_keys(drafts: list[Example], settings: RunnerSettings) -> list[Example]
             unit = unit_of(example) or ("single", position)
             runnable_by_unit.setdefault(unit, []).append(position)
     keyed = list(drafts)
+    index = dependency_index(settings) if any(set(e.imports) - _STDLIB for e in drafts) else None
     for positions in runnable_by_unit.values():
         prefix: list[str] = []
+        modules: list[str] = []
         for order, position in enumerate(positions):
             example = drafts[position]
             last = order == len(positions) - 1
+            modules.extend(example.imports)  # a session block also depends on what earlier blocks imported
+            packages = index.versions_for(modules) if index is not None else {}
             keyed[position] = replace(example, last_in_unit=last,
-                                      key=example_key(example, prefix, last, settings))
+                                      key=example_key(example, prefix, last, settings, packages))
             prefix.append(example.code)
     for position, example in enumerate(keyed):
         if not example.key:
@@ -132,7 +196,8 @@ def _with_keys(drafts: list[Example], settings: RunnerSettings) -> list[Example]
     return keyed
 
 
-def example_key(example: Example, prefix: Sequence[str], last: bool, settings: RunnerSettings) -> str:
+def example_key(example: Example, prefix: Sequence[str], last: bool, settings: RunnerSettings,
+                packages: dict[str, str] | None = None) -> str:
     if example.language == "javascript":
         interpreter = node_version(find_node(settings.node))
     else:
@@ -160,4 +225,6 @@ def example_key(example: Example, prefix: Sequence[str], last: bool, settings: R
             "namespaces": settings.namespaces,
         },
     }
+    if packages:  # only blocks that import third-party packages depend on their versions
+        payload["packages"] = packages
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
@@ -17,7 +18,8 @@ from themelion_docs.findings import Finding
 
 from .cache import load_outcome, store_outcome
 from .catalog import make_finding
-from .examples import Example, unit_of
+from .dependencies import preload_candidates
+from .examples import Example, dependency_index, unit_of
 from .forkserver import ForkServer
 from .interpreters import find_node, python_version
 from .isolation import Isolation, detect_isolation
@@ -100,7 +102,8 @@ def run_examples(
     # served wholly from the cache reports the isolation its results were made under.
     isolation = _isolation(settings, node, detect=bool(pending))
     if pending:
-        with ForkServer(settings, node) as server, ThreadPoolExecutor(max_workers=settings.jobs) as pool:
+        server_settings = _with_package_preload(settings, examples, pending)
+        with ForkServer(server_settings, node) as server, ThreadPoolExecutor(max_workers=settings.jobs) as pool:
             futures: dict[Future, _Unit] = {
                 pool.submit(_run_unit, server, isolation, examples, unit, settings): unit for unit in pending
             }
@@ -127,6 +130,18 @@ def run_examples(
         findings=[f for result in final for f in result.findings],
         sandbox=isolation.describe(),
     )
+
+
+def _with_package_preload(settings: RunnerSettings, examples: Sequence[Example], pending: list["_Unit"]
+                          ) -> RunnerSettings:
+    if not settings.preload_packages:
+        return settings
+    blocks = [examples[p].code for unit in pending for p in unit.positions if examples[p].language == "python"]
+    if not any(set(examples[p].imports) - set(sys.stdlib_module_names) for unit in pending for p in unit.positions):
+        return settings
+    index = dependency_index(settings)
+    extra = preload_candidates(index, blocks, never=settings.never_preload)
+    return replace(settings, preload=settings.preload + extra) if extra else settings
 
 
 _ISOLATION_RECORD = "isolation.record"  # not *.json: prune_cache keeps it

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .dependencies import Declaration
 
 def _cpu_count() -> int:
     return os.cpu_count() or 1
@@ -59,6 +60,15 @@ class RunnerSettings:
     namespaces: Literal["auto", "off"] = "auto"
     """``auto``: user/pid/mount/net namespaces when the kernel allows them;
     ``off``: plain processes with a subreaper (weaker, for odd platforms)."""
+    preload_packages: bool = True
+    """Also import, once in the fork server, the declared packages that two or more
+    pending blocks import (except those in ``never_preload``)."""
+    never_preload: tuple[str, ...] = ("grpc",)
+    """Packages unsafe to import before a fork (gRPC's core does not survive fork())."""
+    declared: Declaration = Declaration()
+    """The third-party packages blocks may import (see ``dependencies``)."""
+    check_imports: bool = True
+    """Refuse, before running, a block that imports what is not declared."""
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
