@@ -32,7 +32,6 @@ def test_outputs_that_match(expected, actual):
     (" a\n", "a\n"),              # leading spaces count
     ("a\n\nb\n", "a\nb\n"),       # blank lines inside count
     ("a\n...\nz\n", "a\nb\n"),
-    ("a ... z\n", "a b z\n"),     # an ellipsis inside a line is literal
     ("....\n", "x\n"),
 ])
 def test_outputs_that_do_not_match(expected, actual):
@@ -50,3 +49,28 @@ def test_long_diffs_are_cut():
     diff = output_diff(expected, "outra coisa\n", max_lines=10)
     assert len(diff.splitlines()) == 11
     assert "omitidas" in diff.splitlines()[-1]
+
+
+@pytest.mark.parametrize("expected, actual", [
+    ("levou ... ms\n", "levou 12,3 ms\n"),
+    ("levou ... ms\n", "levou  ms\n"),  # none included, like doctest
+    ("p50 = ... ms, p99 = ... ms\n", "p50 = 1,2 ms, p99 = 8,9 ms\n"),
+    ("...fim\n", "texto longo até o fim\n"),
+    ("início...\n", "início e o resto\n"),
+    ("carregando...\n", "carregando...\n"),  # a literal ellipsis still matches itself
+    ("a\n...\nlevou ... ms\n", "a\nb\nc\nlevou 3 ms\n"),
+    ("a ... z\n", "a b z\n"),
+])
+def test_an_ellipsis_inside_a_line_matches_any_run_of_characters(expected, actual):
+    assert output_matches(expected, actual)
+
+
+@pytest.mark.parametrize("expected, actual", [
+    ("levou ... ms\n", "levou 12,3 s\n"),
+    ("levou ... ms\n", "gastou 12 ms\n"),
+    ("a...a\n", "a\n"),  # the two ends may not overlap
+    ("p50 = ... ms, p99 = ... ms\n", "p50 = 1 ms\n"),
+    ("levou ... ms\n", "levou 1 ms\nlevou 2 ms\n"),  # in-line, it never spans lines
+])
+def test_an_ellipsis_inside_a_line_still_pins_the_rest_of_it(expected, actual):
+    assert not output_matches(expected, actual)

@@ -1,7 +1,9 @@
 """Expected output (an ``output`` fence) against what a block printed.
 
 Trailing whitespace of each line and trailing blank lines do not count; a line
-that is exactly ``...`` stands for any number of lines, none included.
+that is exactly ``...`` stands for any number of lines, none included; inside a
+line, ``...`` stands for any run of characters, none included (doctest's
+ELLIPSIS): ``levou ... ms`` matches ``levou 12,3 ms``.
 """
 
 from __future__ import annotations
@@ -30,9 +32,26 @@ def output_matches(expected: str, actual: str) -> bool:
             if line == ELLIPSIS:
                 current[j] = after[j] or (j < len(text) and current[j + 1])
             else:
-                current[j] = j < len(text) and text[j] == line and after[j + 1]
+                current[j] = j < len(text) and after[j + 1] and line_matches(line, text[j])
         after = current
     return after[0]
+
+
+def line_matches(pattern: str, line: str) -> bool:
+    """One expected line against one actual line, ``...`` matching any characters."""
+    if ELLIPSIS not in pattern:
+        return pattern == line
+    pieces = pattern.split(ELLIPSIS)
+    first, last = pieces[0], pieces[-1]
+    if len(first) + len(last) > len(line) or not line.startswith(first) or not line.endswith(last):
+        return False
+    position, end = len(first), len(line) - len(last)
+    for piece in pieces[1:-1]:
+        found = line.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
 def output_diff(expected: str, actual: str, max_lines: int = DIFF_LINES) -> str:
