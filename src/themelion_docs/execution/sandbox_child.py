@@ -19,6 +19,16 @@ Process tree of one run unit (a standalone block or a whole session)::
                                          rlimits, reaps orphans
                                     └─ worker   runs the blocks (worker_child)
 
+Two channels lead back to the builder. The unit's control socket (``ctl``) is
+trusted: only the gate and init write to it (started, note, worker-exit,
+sandbox-exit, process-limit, setup-error), and the worker never holds it (it is
+closed before any block runs; init and the gate are not dumpable, so a block
+cannot take it from them through /proc or pidfd_getfd). The worker gets its own
+socket (ready, done), handed to the builder by the gate with ``started``; the
+builder treats everything on it as untrusted input. With ``started`` the gate
+also hands a pidfd of the process the builder may kill (init, or the worker
+without namespaces), taken before any block runs.
+
 When init dies the kernel kills every process of its pid namespace, so a
 block's daemon that called ``setsid()`` cannot outlive the unit. Inside, uid 0
 is the host's ``nobody``: the kernel then counts RLIMIT_NPROC per unit and the
@@ -65,6 +75,7 @@ MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -386,19 +397,36 @@ def gate_isolated(config: dict, request: dict, ctl: socket.socket, ready_w: int,
     if os.read(go_r, 1) != b"g":
         raise SetupError("o servidor de processos não escreveu o mapa de usuários")
     os.close(go_r)
+    theirs, work = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:
+        theirs.close()
         try:
-            init_isolated(config, request, ctl, worker)
+            init_isolated(config, request, ctl, work, worker)
         except BaseException as exc:  # noqa: BLE001
             send(ctl, {"event": "setup-error", "message": f"{exc}", "detail": traceback.format_exc()})
         os._exit(70)
-    send(ctl, {"event": "started", "pid": pid, "isolated": True})
+    work.close()
+    send_started(ctl, pid, theirs, isolated=True)
     _, status = os.waitpid(pid, 0)
     send(ctl, {"event": "sandbox-exit", "status": os.waitstatus_to_exitcode(status)})
 
 
-def init_isolated(config: dict, request: dict, ctl: socket.socket, worker_module) -> None:
+def send_started(ctl: socket.socket, pid: int, theirs: socket.socket, isolated: bool) -> None:
+    """Hand the builder a pidfd of ``pid`` (the one process it may kill) and the
+    worker's socket, both before any block code runs."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        socket.send_fds(ctl, [json.dumps({"event": "started", "pid": pid, "isolated": isolated}).encode()],
+                        [pidfd, theirs.fileno()])
+    except OSError:
+        pass
+    finally:
+        os.close(pidfd)
+        theirs.close()
+
+
+def init_isolated(config: dict, request: dict, ctl: socket.socket, work: socket.socket, worker_module) -> None:
     """Pid 1 of the unit: set the stage, start the worker, reap until it ends."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     os.setsid()  # so that kill(0, ...) from a block stays inside the unit
@@ -413,9 +441,11 @@ def init_isolated(config: dict, request: dict, ctl: socket.socket, worker_module
     apply_rlimits(request["rlimits"])
     if notes:
         send(ctl, {"event": "note", "notes": notes})
+    prctl(PR_SET_DUMPABLE, 0)  # the worker (same uid) must not reach ctl through /proc/1/fd
     worker = os.fork()
     if worker == 0:
-        run_worker(config, request, ctl, worker_module, cwd="/tmp")
+        run_worker(config, request, ctl, work, worker_module, cwd="/tmp")
+    work.close()
     while True:
         try:
             pid, status = os.wait()
@@ -431,14 +461,18 @@ def gate_plain(config: dict, request: dict, ctl: socket.socket, worker_module) -
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
+    prctl(PR_SET_DUMPABLE, 0)
+    theirs, work = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     worker = os.fork()
     if worker == 0:
+        theirs.close()
         os.setsid()
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         os.chdir(request["workdir"])
         apply_rlimits(request["rlimits"])
-        run_worker(config, request, ctl, worker_module, cwd=request["workdir"])
-    send(ctl, {"event": "started", "pid": worker, "isolated": False})
+        run_worker(config, request, ctl, work, worker_module, cwd=request["workdir"])
+    work.close()
+    send_started(ctl, worker, theirs, isolated=False)
     me = os.getpid()
     limit = request["max_processes"]
     exited = os.pidfd_open(worker)
@@ -510,21 +544,25 @@ def kill_tree(root: int, worker: int | None = None) -> int | None:
 # ---------------------------------------------------------------- worker
 
 
-def run_worker(config: dict, request: dict, ctl: socket.socket, worker, cwd: str) -> None:
+def run_worker(config: dict, request: dict, ctl: socket.socket, work: socket.socket, worker, cwd: str) -> None:
+    """Become the worker: only its own socket (``work``) and /dev/null stay open;
+    the trusted ``ctl`` is closed before any block code runs."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    keep = sorted({ctl.fileno(), devnull})
+    ctl.close()
+    keep = sorted({work.fileno(), devnull})
     os.closerange(3, keep[0])
     os.closerange(keep[0] + 1, keep[1])
     os.closerange(keep[1] + 1, 1 << 16)
-    os.set_inheritable(ctl.fileno(), False)
+    os.set_inheritable(work.fileno(), False)
     os.environ.clear()
     os.environ.update(request["env"])
+    prctl(PR_SET_DUMPABLE, 1)  # like any program (init and the gate stay undumpable)
     try:
-        worker.serve(ctl, devnull=devnull, cwd=cwd, node=config.get("node"), node_runner=config["node_runner"])
+        worker.serve(work, devnull=devnull, cwd=cwd, node=config.get("node"), node_runner=config["node_runner"])
     except BaseException:  # noqa: BLE001
-        send(ctl, {"event": "internal-error", "message": traceback.format_exc()})
+        send(work, {"event": "internal-error", "message": traceback.format_exc()[-4000:]})
     os._exit(0)
 
 
@@ -710,6 +748,7 @@ def main() -> None:
         return
     if os.geteuid() == 0:
         os.setgroups([])  # supplementary groups would survive into the sandbox
+    prctl(PR_SET_DUMPABLE, 0)  # nor may a block reach the fork server's socket through /proc
     worker = _load_worker(config["worker_path"])  # now, while the file is readable
     # Likewise the Node runner: inside a unit /tmp is the unit's own folder, so a
     # checkout under /tmp is invisible there; the source travels as text instead.

@@ -4,6 +4,14 @@ The builder side of the protocol: send each block with two fresh pipes for its
 stdout and stderr, read them with a cap while waiting for the block's answer
 or the end of the process, enforce the wall-clock limit, and kill the unit's
 init (which takes every process of the unit with it) when it is over.
+
+Two channels (see sandbox_child): the control socket is trusted (the gate and
+init write to it; ``started`` brings a pidfd, the only process this side ever
+signals, and the worker's socket). The worker's socket is reachable by block
+code, so every message on it is checked (``ready`` once, then exactly one
+``done`` per block, for that block's index, with a fixed schema and size); a
+block that writes anything else there is stopped. A forged ``done`` can only
+make the block's own result say what the block could have produced anyway.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -32,6 +41,12 @@ DRAIN_GRACE = 0.05
 END_GRACE = 2.0
 INFRA_PROCESSES = 2  # init and worker run as the sandbox's uid too (the gate does not)
 MAX_MESSAGE = 1 << 20
+MAX_WORKER_MESSAGE = 256 << 10  # a done carries at most a 32 KiB traceback
+MAX_NOTES = 32
+MAX_NOTE_CHARS = 2000
+STRAY_BUDGET = 4
+"""Unexpected messages on the worker's socket tolerated in one block before it is stopped."""
+FORGED = "o bloco escreveu no canal de controle do executor ({detail}); a unidade foi encerrada"
 LOST_UNIT = "os processos do sandbox terminaram durante o bloco, sem relatório"
 
 
@@ -118,6 +133,10 @@ class _Unit:
         self.marker = marker
         self.pidfd: int | None = None
         self.pid: int | None = None
+        self.work: socket.socket | None = None  # the worker's socket: untrusted
+        self.work_closed = False
+        self.strays = 0
+        self.violation = ""
         self.dead = False
         self.closed = False  # the control socket reached end of file
         self.exit_status: int | None = None
@@ -140,6 +159,8 @@ class _Unit:
             kill_marked(self.marker)
         if self.pidfd is not None:
             os.close(self.pidfd)
+        if self.work is not None:
+            self.work.close()
 
     def kill(self) -> None:
         """SIGKILL the unit's init: in its pid namespace, that ends every process."""
@@ -148,7 +169,7 @@ class _Unit:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        if not self.isolation.namespaces and self.pid is not None:
+        if not self.isolation.namespaces and self.pid is not None and self._alive():
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -157,53 +178,101 @@ class _Unit:
 
     # -- events
 
+    def _alive(self) -> bool:
+        """Whether the process of the pidfd still runs (so its pid is still its own)."""
+        if self.pidfd is None:
+            return False
+        return not select.select([self.pidfd], [], [], 0)[0]
+
     def _read_events(self, timeout: float) -> list[dict]:
+        """Trusted events, and the worker's messages (marked ``"from": "worker"``)."""
         if self.closed:
             return []
         sel = selectors.DefaultSelector()
         sel.register(self.ctl, selectors.EVENT_READ)
+        if self.work is not None and not self.work_closed:
+            sel.register(self.work, selectors.EVENT_READ)
         events = []
         try:
-            if sel.select(max(timeout, 0)):
-                events.append(self._receive())
+            for key, _mask in sel.select(max(timeout, 0)):
+                events.append(self._receive() if key.fileobj is self.ctl else self._receive_work())
         finally:
             sel.close()
         return [e for e in events if e is not None]
 
     def _receive(self) -> dict | None:
+        """One event of the trusted control socket."""
         try:
-            data = self.ctl.recv(MAX_MESSAGE)
+            data, fds, _flags, _addr = socket.recv_fds(self.ctl, MAX_MESSAGE, 2)
         except OSError:
-            data = b""
+            data, fds = b"", []
         if not data:
+            for fd in fds:
+                os.close(fd)
             self.closed = True
             self.dead = True
             return None
-        event = json.loads(data)
-        self._note(event)
+        try:
+            event = json.loads(data)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict):
+            event = {"event": "setup-error", "message": "mensagem de controle ilegível"}
+        self._note(event, fds)
         return event
 
-    def _note(self, event: dict) -> None:
+    def _receive_work(self) -> dict | None:
+        """One message of the worker's socket: shape-checked, never trusted."""
+        try:
+            data = self.work.recv(MAX_WORKER_MESSAGE + 1)
+        except OSError:
+            data = b""
+        if not data:
+            self.work_closed = True
+            return None
+        try:
+            event = json.loads(data) if len(data) <= MAX_WORKER_MESSAGE else None
+        except (ValueError, RecursionError):
+            event = None
+        if not isinstance(event, dict):
+            event = {"event": "invalid"}
+        return {**event, "from": "worker"}
+
+    def _stray(self, detail: str) -> None:
+        """An unexpected message from the worker's side: past the budget, stop the unit."""
+        self.strays += 1
+        if self.strays > STRAY_BUDGET and not self.violation:
+            self.violation = FORGED.format(detail=detail)
+            self.kill()
+
+    def _note(self, event: dict, fds: list[int] = ()) -> None:
         kind = event.get("event")
-        if kind == "started":
-            self.pid = event["pid"]
+        if kind == "started" and self.pidfd is None and len(fds) == 2:
+            self.pid = event.get("pid") if isinstance(event.get("pid"), int) else None
             self.isolated = bool(event.get("isolated"))
-            try:
-                self.pidfd = os.pidfd_open(self.pid)
-            except ProcessLookupError:
-                self.dead = True
+            self.pidfd = fds[0]
+            self.work = socket.socket(fileno=fds[1])
+            _grow_send_buffer(self.work)
+            fds = []
         elif kind == "note":
-            self.notes.extend(event.get("notes", []))
+            notes = event.get("notes")
+            for note in notes if isinstance(notes, list) else []:
+                if isinstance(note, str) and len(self.notes) < MAX_NOTES:
+                    self.notes.append(note[:MAX_NOTE_CHARS])
         elif kind == "worker-exit":
-            self.exit_status = event["status"]
+            status = event.get("status")
+            self.exit_status = status if isinstance(status, int) else -signal.SIGKILL
             self.dead = True
         elif kind == "sandbox-exit":
             self.dead = True
         elif kind == "process-limit":
             self.process_limit = True
         elif kind in ("setup-error", "internal-error"):
-            self.problem = event.get("message", kind)
+            message = event.get("message")
+            self.problem = message[:MAX_NOTE_CHARS * 4] if isinstance(message, str) else kind
             self.dead = True
+        for fd in fds:
+            os.close(fd)
 
     # -- running
 
@@ -230,8 +299,10 @@ class _Unit:
         deadline = time.monotonic() + SETUP_TIMEOUT
         while time.monotonic() < deadline and not self.dead:
             for event in self._read_events(deadline - time.monotonic()):
-                if event.get("event") == "ready":
-                    return True
+                if event.get("from") == "worker":
+                    if event.get("event") == "ready":
+                        return True
+                    self._stray("mensagem antes de ficar pronto")
         if not self.problem:
             self.problem = "o sandbox não respondeu" if not self.dead else "o sandbox terminou antes de ficar pronto"
         return False
@@ -244,8 +315,9 @@ class _Unit:
         buffers = {out_r: BoundedBuffer(limit), err_r: BoundedBuffer(limit)}
         message = {"index": job.index, "language": job.language, "code": job.code, "last": job.last}
         started = time.monotonic()
+        self.strays = 0
         try:
-            socket.send_fds(self.ctl, [json.dumps(message).encode()], [out_w, err_w])
+            socket.send_fds(self.work, [json.dumps(message).encode()], [out_w, err_w])
         except OSError as exc:
             for fd in (out_r, out_w, err_r, err_w):
                 os.close(fd)
@@ -256,6 +328,7 @@ class _Unit:
 
         sel = selectors.DefaultSelector()
         sel.register(self.ctl, selectors.EVENT_READ)
+        sel.register(self.work, selectors.EVENT_READ)
         for fd in buffers:
             sel.register(fd, selectors.EVENT_READ)
         answer: dict | None = None
@@ -281,11 +354,20 @@ class _Unit:
                 wait = (drain_until if finished else deadline) - now
                 for key, _mask in sel.select(max(wait, 0)):
                     if key.fileobj is self.ctl:
-                        event = self._receive()
+                        self._receive()
                         if self.closed:
                             sel.unregister(self.ctl)
-                        if event and event.get("event") == "done":
-                            answer = event
+                        continue
+                    if key.fileobj is self.work:
+                        event = self._receive_work()
+                        if self.work_closed:  # the worker died (its exit comes on ctl) or the block closed it
+                            sel.unregister(self.work)
+                        elif event is not None:
+                            done = valid_done(event, job.index) if answer is None else None
+                            if done is not None:
+                                answer = done
+                            else:
+                                self._stray(_describe(event, job.index))
                         continue
                     fd = key.fd
                     data = os.read(fd, 65536)
@@ -314,6 +396,8 @@ class _Unit:
         )
         if kind is not None:
             return Outcome(kind, **common)
+        if self.violation:
+            return Outcome("exited", exit_code=-signal.SIGKILL, problem=self.violation, **common)
         if self.process_limit:
             return Outcome("process-limit", **common)
         if answer is not None:
@@ -335,6 +419,53 @@ class _Unit:
             # namespaces a block can kill its gate, and the worker dies with it (SIGKILL).
             return Outcome("exited", exit_code=-signal.SIGKILL, problem=LOST_UNIT, **common)
         return Outcome("infra-error", problem=self.problem or "o sandbox terminou sem resposta", **common)
+
+
+_DONE_SCHEMA = {
+    "event": str, "index": int, "from": str, "exit_code": int, "exc_type": (str, type(None)),
+    "errno": (int, type(None)), "traceback": (str, type(None)), "tasks": (int, type(None)), "internal": bool,
+}
+_MAX_TRACEBACK = 128 << 10
+
+
+def valid_done(event: dict, index: int) -> dict | None:
+    """``event`` if it is a well-formed ``done`` for block ``index``, else None."""
+    if event.get("event") != "done" or event.get("index") != index or type(event.get("index")) is not int:
+        return None
+    for name, value in event.items():
+        expected = _DONE_SCHEMA.get(name)
+        if expected is None or not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            return None
+    if not -255 <= event.get("exit_code", 0) <= 255:
+        return None
+    exc_type = event.get("exc_type")
+    if exc_type is not None and (len(exc_type) > 200 or not exc_type.isidentifier()):
+        return None
+    if len(event.get("traceback") or "") > _MAX_TRACEBACK:
+        return None
+    for name in ("errno", "tasks"):
+        value = event.get(name)
+        if value is not None and not 0 <= value < 1 << 31:
+            return None
+    return event
+
+
+def _describe(event: dict, index: int) -> str:
+    kind = event.get("event")
+    if kind == "done" and event.get("index") == index:
+        return "resposta repetida ou malformada"
+    return f"mensagem inesperada {str(kind)[:40]!r}"
+
+
+def _grow_send_buffer(sock: socket.socket) -> None:
+    for option in (getattr(socket, "SO_SNDBUFFORCE", None), socket.SO_SNDBUF):
+        if option is None:
+            continue
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, option, 4 << 20)
+            return
+        except OSError:
+            continue
 
 
 def _registered(sel: selectors.BaseSelector, fd: int) -> bool:
