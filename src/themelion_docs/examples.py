@@ -21,6 +21,7 @@ from themelion_docs.execution import (
     run_examples,
 )
 from themelion_docs.fences import fence_marker
+from themelion_docs.safe_text import printable
 from themelion_docs.rules.context import Page
 
 Progress = Callable[[int, int, int], None]
@@ -127,6 +128,7 @@ def output_inserts(results: Mapping[int, ExampleResult]) -> dict[int, str]:
 
 
 def _block(title: str, text: str, status: str) -> str:
+    text = printable(text)  # hostile output: no line break the Markdown would see and the rewrite would not
     fence = fence_marker(text)
     body = text if text.endswith("\n") else text + "\n"
     return f'{fence} {{ .text .themelion-output .themelion-output--{status} title="{title}" }}\n{body}{fence}'

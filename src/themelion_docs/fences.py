@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 # Options that Material / pymdownx.highlight understand and must reach them.
 RENDERER_OPTIONS = frozenset({"title", "linenums", "hl_lines"})
+# Options written back into the Markdown the renderer reads (``alt`` of a diagram too).
+WRITTEN_BACK = RENDERER_OPTIONS | {"alt"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ def parse_info(info: str) -> FenceInfo:
             continue
         if key in options:
             errors.append(f"opção «{key}» repetida")
+        if key in WRITTEN_BACK and not quotable(value):
+            errors.append(f"o valor de «{key}» tem aspas simples e duplas, e o Markdown não tem como "
+                          f"escrevê-lo: use só um tipo de aspas dentro do valor (ou aspas tipográficas “ ”)")
         options[key] = value
         order.append(key)
     return FenceInfo(language=language, options=options, order=tuple(order), errors=tuple(errors))
@@ -83,9 +88,23 @@ def render_info(language: str, options: dict[str, str], keep: frozenset[str] = R
     """Rebuild an info string with only the options in ``keep``."""
     parts = [language]
     for key, value in options.items():
-        if key in keep:
-            parts.append(f'{key}="{value}"')
+        if key in keep and quotable(value):
+            parts.append(f"{key}={quoted(value)}")
     return " ".join(parts)
+
+
+def quotable(value: str) -> bool:
+    """Whether a value can be written back: the renderers' quotes have no escape.
+
+    pymdownx.superfences reads ``key="..."`` or ``key='...'``; a value holding
+    both kinds of quote (or a line break) cannot be written at all.
+    """
+    return not ('"' in value and "'" in value) and "\n" not in value and "\r" not in value
+
+
+def quoted(value: str) -> str:
+    """``value`` in the quotes it does not contain (double quotes when it holds none)."""
+    return f"'{value}'" if '"' in value else f'"{value}"'
 
 
 def fence_marker(text: str, minimum: int = 3) -> str:

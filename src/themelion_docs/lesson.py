@@ -244,6 +244,7 @@ class _Builder:
         self._subsection: str | None = None
         self._container_stack: list[str] = []
         self._previous_block: str = ""
+        self._quotes = 0  # block quotes open around the current token
 
     # -- helpers -------------------------------------------------------
     def _line(self, token: Token) -> int:
@@ -275,6 +276,10 @@ class _Builder:
                     self.nesting_line = self._line(token) if token.map else self.nesting_line
             elif kind in _NESTING_CLOSE:
                 depth -= 1
+            if kind == "blockquote_open":
+                self._quotes += 1
+            elif kind == "blockquote_close":
+                self._quotes -= 1
             if kind == "heading_open":
                 inline = tokens[index + 1]
                 self._heading(token, inline)
@@ -375,9 +380,20 @@ class _Builder:
         self._previous_block = "fence"
 
     def _is_closed(self, token: Token, start: int, end: int) -> bool:
+        """Whether the fence's last line is its closing fence (markdown-it ends an
+        unclosed fence at the end of its container without saying so).
+
+        The line still carries the markers of the block quotes around the fence
+        (a line ``> ~~~`` closes a fence opened in a quote): one ``>`` per open quote is removed first.
+        """
         if end - start < 2:
             return False
-        last = self.lines[end - 1 + self.offset].strip() if end - 1 + self.offset < len(self.lines) else ""
+        last = self.lines[end - 1 + self.offset] if end - 1 + self.offset < len(self.lines) else ""
+        for _ in range(self._quotes):
+            last = last.lstrip(" \t")
+            if last.startswith(">"):
+                last = last[1:]
+        last = last.strip()
         marker = token.markup[0] if token.markup else "`"
         return len(last) >= len(token.markup) and set(last) == {marker}
 

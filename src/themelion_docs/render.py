@@ -10,11 +10,13 @@ options.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from themelion_docs.fences import RENDERER_OPTIONS, render_info
+from themelion_docs.fences import RENDERER_OPTIONS, quotable, render_info
 from themelion_docs.lesson import Fence, Lesson
+from themelion_docs.safe_text import printable
 
 
 # Options a custom fence of the site understands (```diagram alt="..." gives the
@@ -46,25 +48,44 @@ def rewrite(lesson: Lesson, inserts: Mapping[int, str] | None = None) -> str:
         if 0 <= index < len(lines):
             lines[index] = clean_opening(lines[index], fence)
         extra = inserts.get(fence.line)
-        if extra:
-            pad = " " * fence.indent
-            block = "\n".join(pad + line if line else line for line in extra.rstrip("\n").split("\n"))
-            by_end.setdefault(fence.end_line, []).append(block)
+        if extra and 0 < fence.end_line <= len(lines):
+            prefix = container_prefix(lines[fence.end_line - 1])
+            by_end.setdefault(fence.end_line, []).append(_indented(printable(extra), prefix))
     out: list[str] = []
     for number, line in enumerate(lines, start=1):
         out.append(line)
         for block in by_end.get(number, ()):
-            out.extend(["", block, ""])
+            blank = container_prefix(line).rstrip()
+            out.extend([blank, block, blank])
     return "\n".join(out)
+
+
+_MARKER = re.compile(r"`{3,}|~{3,}")
+
+
+def container_prefix(line: str) -> str:
+    """What comes before the fence marker on a fence line: the containers' indentation.
+
+    Spaces for admonitions, tabs and list items, ``> `` for block quotes (and
+    any mix, e.g. ``  > `` for a quote inside a list item). The closing line
+    of a fence carries exactly the prefix every line of its container needs.
+    """
+    match = _MARKER.search(line)
+    return line[: match.start()] if match else line[: len(line) - len(line.lstrip(" "))]
+
+
+def _indented(text: str, prefix: str) -> str:
+    """Every line of ``text`` inside the container: blank lines keep a quote's ``>``."""
+    blank = prefix.rstrip()
+    return "\n".join(prefix + line if line else blank for line in text.rstrip("\n").split("\n"))
 
 
 def clean_opening(line: str, fence: Fence) -> str:
     if not fence.info.options and not fence.info.errors:
         return line
-    stripped = line.lstrip(" ")
-    indent = line[: len(line) - len(stripped)]
-    marker_char = stripped[:1]
-    marker = stripped[: len(stripped) - len(stripped.lstrip(marker_char))]
+    match = _MARKER.search(line)
+    if match is None:
+        return line
     keep = RENDERER_OPTIONS | EXTRA_RENDERER_OPTIONS.get(fence.language, frozenset())
-    kept = {k: v for k, v in fence.info.options.items() if k in keep}
-    return f"{indent}{marker}{render_info(fence.language or 'text', kept, keep)}"
+    kept = {k: v for k, v in fence.info.options.items() if k in keep and quotable(v)}
+    return f"{line[: match.end()]}{render_info(fence.language or 'text', kept, keep)}"
