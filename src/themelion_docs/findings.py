@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from themelion_docs.safe_text import printable
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -30,6 +32,13 @@ class Finding:
     severity: Severity
     message: str
     hint: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        # Messages quote what a page or an example's output holds: no control
+        # character (ANSI escapes, NUL, a lone CR) reaches a terminal or a report.
+        object.__setattr__(self, "path", printable(str(self.path), newlines=False))
+        object.__setattr__(self, "message", printable(str(self.message)))
+        object.__setattr__(self, "hint", printable(str(self.hint)))
 
     @property
     def is_error(self) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from themelion_docs.findings import Finding, Severity
+from themelion_docs.safe_text import printable
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class Waiver:
     name: str
     reason: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(str(self.path), newlines=False))
+        object.__setattr__(self, "reason", printable(str(self.reason)))
+
 
 @dataclass(frozen=True)
 class PageReport:
@@ -25,6 +30,9 @@ class PageReport:
     findings: tuple[Finding, ...]
     waivers: tuple[Waiver, ...] = ()
     info: Mapping[str, Any] = field(default_factory=dict)  # title, module, level, words, examples...
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(str(self.path), newlines=False))
 
     @property
     def errors(self) -> int:

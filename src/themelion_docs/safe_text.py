@@ -50,3 +50,14 @@ def printable(text: str, *, newlines: bool = True) -> str:
     if not newlines:
         text = text.replace("\n", "\\n")
     return text
+
+
+def printable_tree(value: object) -> object:
+    """``value`` (JSON-like: dicts, lists, strings) with every string made ``printable``."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_tree(k) if isinstance(k, str) else k: printable_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_tree(item) for item in value]
+    return value

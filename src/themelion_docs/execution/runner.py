@@ -177,7 +177,8 @@ def _plan_units(examples: Sequence[Example], results: list[ExampleResult | None]
             grouped.setdefault(unit_of(example) or ("single", position), []).append(position)
     return [
         _Unit(tuple(positions), SourceMap(examples[positions[0]].path,
-                                          tuple(examples[p].content_line for p in positions)))
+                                          tuple(examples[p].content_line for p in positions),
+                                          tuple(examples[p].code.count("\n") + 1 for p in positions)))
         for positions in grouped.values()
     ]
 

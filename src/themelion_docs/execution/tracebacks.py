@@ -18,29 +18,55 @@ _BARE = re.compile(r"<themelion:(\d+)>")
 TRACEBACK_LINES = 30
 
 
+# A block or line number wider than this is not one the runner wrote (the
+# text comes from the block itself and may be forged): int() of thousands of
+# digits raises, and such a number is never a line of a page anyway.
+_MAX_DIGITS = 9
+
+
 @dataclass(frozen=True)
 class SourceMap:
-    """Where the blocks of one unit live: ``content_lines[N]`` is line 1 of block N."""
+    """Where the blocks of one unit live: ``content_lines[N]`` is line 1 of block N.
+
+    ``line_counts[N]``, when known, is how many lines block N has: a frame
+    pointing past the end of its block (a forged traceback line) maps to no
+    line of the page.
+    """
 
     path: str
     content_lines: tuple[int, ...]
+    line_counts: tuple[int, ...] = ()
 
-    def page_line(self, block: int, line: int) -> int | None:
-        if 0 <= block < len(self.content_lines):
-            return self.content_lines[block] + line - 1
-        return None
+    def page_line(self, block: int | str, line: int | str) -> int | None:
+        block, line = _number(block), _number(line)
+        if block is None or line is None or not 0 <= block < len(self.content_lines) or line < 1:
+            return None
+        if block < len(self.line_counts) and line > self.line_counts[block]:
+            return None
+        return self.content_lines[block] + line - 1
+
+
+def _number(value: int | str) -> int | None:
+    if isinstance(value, int):
+        return value
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= _MAX_DIGITS else None
+
+
+# What a frame that names no line of the page becomes (a forged or impossible
+# ``<themelion:N>`` reference): never the page's path with a made-up line.
+OUTSIDE = "<fora da página>"
 
 
 def map_text(text: str, source: SourceMap) -> str:
     """Rewrite sandbox names in a traceback, stderr or stdout."""
 
     def frame(match: re.Match[str]) -> str:
-        line = source.page_line(int(match[1]), int(match[2]))
-        return f'File "{source.path}", line {line}' if line is not None else match[0]
+        line = source.page_line(match[1], match[2])
+        return f'File "{source.path}", line {line}' if line is not None else f'File "{OUTSIDE}"'
 
     def colon(match: re.Match[str]) -> str:
-        line = source.page_line(int(match[1]), int(match[2]))
-        return f"{source.path}:{line}" if line is not None else match[0]
+        line = source.page_line(match[1], match[2])
+        return f"{source.path}:{line}" if line is not None else OUTSIDE
 
     text = _PY_FRAME.sub(frame, text)
     text = _COLON_LINE.sub(colon, text)
@@ -51,11 +77,14 @@ def failing_line(traceback: str, language: str, source: SourceMap) -> int | None
     """The page line of the innermost frame that belongs to the page."""
     if language == "javascript" or "Fatal Python error" in traceback:
         # a JS stack and a faulthandler dump list the innermost frame first
-        matches = list(_COLON_LINE.finditer(traceback) if language == "javascript" else _PY_FRAME.finditer(traceback))[:1]
+        matches = list(_COLON_LINE.finditer(traceback) if language == "javascript" else _PY_FRAME.finditer(traceback))
     else:
-        matches = list(_PY_FRAME.finditer(traceback))[-1:]  # a Python traceback ends innermost
+        matches = list(_PY_FRAME.finditer(traceback))[::-1]  # a Python traceback ends innermost
     for match in matches:
-        return source.page_line(int(match[1]), int(match[2]))
+        # A frame naming no line of the page (forged in an exception message) is skipped.
+        line = source.page_line(match[1], match[2])
+        if line is not None:
+            return line
     return None
 
 

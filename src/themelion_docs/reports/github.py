@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from themelion_docs.config import CheckConfig
 from themelion_docs.report import CheckReport
+from themelion_docs.safe_text import printable
 from themelion_docs.reports.text import summary_line
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # then no other line break (NEL, U+2028...) nor escape sequence may end or drive the command
+    return printable(text, newlines=False)
 
 
 def escape_property(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from themelion_docs.report import CheckReport
+from themelion_docs.safe_text import printable_tree
 
 
 def report_dict(report: CheckReport) -> dict[str, Any]:
@@ -37,4 +38,5 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
 
 
 def render_json(report: CheckReport) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2, default=str) + "\n"
+    data = printable_tree(json.loads(json.dumps(report_dict(report), default=str)))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

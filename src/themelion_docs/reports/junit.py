@@ -17,6 +17,7 @@ from themelion_docs.config import CheckConfig
 from themelion_docs.explain import runner_findings
 from themelion_docs.findings import Finding
 from themelion_docs.report import CheckReport, PageReport
+from themelion_docs.safe_text import printable
 
 EXAMPLE_FAMILY = "exemplos"
 
@@ -33,6 +34,10 @@ def render_junit(report: CheckReport, config: CheckConfig | None = None) -> str:
     for key, value in report.summary().items():
         ET.SubElement(properties, "property", {"name": str(key), "value": str(value)})
     suite.extend(cases)
+    for element in root.iter():  # XML 1.0 has no NUL nor most control characters: never write one
+        element.attrib.update({key: printable(value) for key, value in element.attrib.items()})
+        if element.text:
+            element.text = printable(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -19,13 +19,15 @@ from themelion_docs.config import CheckConfig, RuleSpec, load_config
 from themelion_docs.explain import RunnerFinding, explain_rule, rule_doc, runner_findings
 from themelion_docs.findings import Finding
 from themelion_docs.report import CheckReport
+from themelion_docs.safe_text import printable_tree
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}
 
 
 def render_sarif(report: CheckReport, config: CheckConfig | None = None) -> str:
-    return json.dumps(sarif_log(report, config), ensure_ascii=False, indent=2) + "\n"
+    data = printable_tree(json.loads(json.dumps(sarif_log(report, config), default=str)))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from themelion_docs.report import CheckReport
+from themelion_docs.safe_text import printable
 
 
 def render_text(report: CheckReport, hints: bool = True) -> str:
@@ -23,7 +24,7 @@ def render_text(report: CheckReport, hints: bool = True) -> str:
     failing = report.failing_pages
     if failing:
         lines.append("Páginas com erro: " + ", ".join(p.path for p in failing))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"  # nothing in a report drives the terminal
 
 
 def summary_line(report: CheckReport) -> str:
