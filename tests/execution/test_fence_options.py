@@ -126,13 +126,32 @@ def test_malformed_info_string_is_reported():
     assert codes(findings) == ["E005"]
 
 
-def test_session_on_javascript_is_not_supported():
+def test_javascript_blocks_may_share_a_session():
     _, findings = build("""
         ```javascript session="a"
-        console.log(1)
+        const x = 1;
+        ```
+
+        ```javascript session="a"
+        console.log(x)
+        ```
+    """)
+    assert findings == []
+
+
+def test_a_session_with_python_and_javascript_blocks_is_refused():
+    examples, findings = build("""
+        ```python session="a"
+        x = 1
+        ```
+
+        ```javascript session="a"
+        console.log(x)
         ```
     """)
     assert codes(findings) == ["E007"]
+    assert "«a»" in findings[0].message and "python" in findings[0].message
+    assert [e.run for e in examples] == [True, False]
 
 
 def test_renderer_options_are_allowed():

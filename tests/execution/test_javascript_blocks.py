@@ -102,3 +102,124 @@ print(1)
     assert finding.message == "não executado: Node.js ausente"
     assert python.status == "passed"
     assert report.node_available is False
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@needs_node
+def test_javascript_session_shares_globals_and_each_block_keeps_its_output():
+    report = run_page("""
+```javascript session="loja"
+const precos = { cafe: 5 };
+let vendidos = 0;
+setTimeout(() => { vendidos += 2; console.log("vendeu", vendidos); }, 30);
+```
+
+```javascript session="loja"
+console.log(precos.cafe * vendidos);
+```
+""")
+    first, second = report.results
+    assert (first.status, first.stdout) == ("passed", "vendeu 2\n"), first.findings
+    assert (second.status, second.stdout) == ("passed", "10\n"), second.findings
+
+
+@needs_node
+def test_javascript_blocks_without_session_do_not_share_state():
+    report = run_page("""
+```javascript
+globalThis.marca = 1;
+```
+
+```javascript
+console.log(typeof marca);
+```
+""")
+    assert report.results[1].stdout == "undefined\n"
+
+
+@needs_node
+def test_javascript_session_error_points_at_its_own_block_line():
+    report = run_page("""
+```javascript session="s"
+const x = null;
+```
+
+Texto entre os blocos.
+
+```javascript session="s"
+console.log(x.campo);
+```
+""")
+    first, second = report.results
+    assert first.status == "passed"
+    [finding] = second.findings
+    assert (finding.code, finding.line) == ("E010", 8)
+    assert "TypeError" in finding.message
+
+
+@needs_node
+def test_javascript_session_goes_on_after_an_expected_error():
+    report = run_page("""
+```javascript session="s"
+let contador = 1;
+```
+
+```javascript session="s" expect="TypeError"
+contador += 1;
+null.x;
+```
+
+```javascript session="s"
+Promise.resolve().then(() => console.log("contador", contador));
+```
+""")
+    assert [r.status for r in report.results] == ["passed", "passed", "passed"]
+    assert report.results[2].stdout == "contador 2\n"
+
+
+@needs_node
+def test_javascript_rejected_promise_fails_its_block():
+    [result] = run_page("""
+```javascript session="s"
+Promise.reject(new RangeError("fora do intervalo"));
+```
+""").results
+    assert result.status == "failed"
+    assert "RangeError" in result.findings[0].message
+
+
+@needs_node
+def test_javascript_process_exit_ends_the_session():
+    report = run_page("""
+```javascript session="s"
+console.log("antes");
+process.exit(0);
+```
+
+```javascript session="s"
+console.log("depois");
+```
+""")
+    first, second = report.results
+    assert (first.status, first.stdout) == ("passed", "antes\n")
+    assert second.status == "failed" and second.stdout == ""
+    assert "terminou" in second.findings[0].message
+
+
+@needs_node
+def test_javascript_session_output_is_complete_when_its_block_ends():
+    report = run_page("""
+```javascript session="s"
+for (let i = 0; i < 5000; i++) { console.log("linha " + i); console.error("erro " + i); }
+```
+
+```javascript session="s"
+console.log("fim");
+```
+""")
+    first, second = report.results
+    assert first.stdout.count("\n") == 5000 and first.stdout.endswith("linha 4999\n")
+    assert first.stderr.count("\n") == 5000 and first.stderr.endswith("erro 4999\n")
+    assert second.stdout == "fim\n"

@@ -67,6 +67,7 @@ def build_examples(
     findings: list[Finding] = []
     drafts: list[Example] = []
     drafted_at: dict[int, int] = {}  # fence index -> draft index
+    session_runtime: dict[str, tuple[str, int]] = {}  # session -> (runtime, line of its first block)
     for index, fence in enumerate(fences):
         language = fence.language.lower()
         if language == OUTPUT_LANGUAGE:
@@ -88,6 +89,12 @@ def build_examples(
         )
         findings.extend(problems)
         run, reason = options.run, options.reason
+        if options.session is not None and options.valid:
+            first = session_runtime.setdefault(options.session, (runtime, fence.line))
+            if first[0] != runtime:
+                findings.append(make_finding("E007", path, fence.line, session=options.session,
+                                             language=runtime, first=first[0], first_line=first[1]))
+                run, reason = False, "sessão com blocos de outra linguagem"
         if not options.valid:
             run, reason = False, reason or "opções inválidas no bloco"
         drafted_at[index] = len(drafts)

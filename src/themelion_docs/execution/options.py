@@ -70,9 +70,6 @@ def read_options(
         found("E002", option="session", value=session, problem="vazio",
               fix='dê um nome à sessão, por exemplo session="cliente"')
         session = None
-    elif session is not None and runtime != "python":
-        found("E007", language=runtime)
-        session = None
     elif session is not None:
         session = session.strip()
 

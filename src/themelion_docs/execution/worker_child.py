@@ -40,6 +40,7 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
     sys.modules["__main__"] = main
     faulthandler.enable(file=sys.stderr)  # a crash still shows the block's line
     stdout, stderr = sys.stdout, sys.stderr
+    node_session: NodeSession | None = None
     _send(ctl, {"event": "ready"})
     while True:
         try:
@@ -56,7 +57,11 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
             os.close(fd)
         try:
             if request["language"] == "javascript":
-                result = run_node(request, node, node_runner)
+                if not node or not node_runner:
+                    result = {"exit_code": 127, "exc_type": "FileNotFoundError", "traceback": "node ausente"}
+                else:
+                    node_session = node_session or NodeSession(node, node_runner)
+                    result = node_session.run(request)
             else:
                 result = run_python(request, main)
         except BaseException as exc:  # noqa: BLE001 - the worker's own failure
@@ -143,41 +148,141 @@ def _count_tasks() -> int:
     return total
 
 
-def run_node(request: dict, node: str | None, runner: str) -> dict:
-    import subprocess
+class NodeSession:
+    """The unit's javascript blocks, in ONE Node.js process (``node_runner.js``).
 
-    if not node or not runner:
-        return {"exit_code": 127, "exc_type": "FileNotFoundError", "traceback": "node ausente"}
-    filename = f"<themelion:{request['index']}>"
-    code_r, code_w = os.pipe()
-    report_r, report_w = os.pipe()
-    try:
-        process = subprocess.Popen(
-            [node, "-e", runner, filename, str(code_r), str(report_w)],  # runner: the script's source
-            stdin=subprocess.DEVNULL,
-            pass_fds=(code_r, report_w),
-        )
-    finally:
-        os.close(code_r)
-        os.close(report_w)
-    try:
-        with open(code_w, "wb") as pipe:
-            pipe.write(request["code"].encode())
-    except BrokenPipeError:
-        pass
-    with open(report_r, "rb") as pipe:
-        raw = pipe.read()
-    status = process.wait()
-    result: dict = {"exit_code": status}
-    if raw:
+    Started at the first javascript block; later blocks share its globals,
+    like consecutive ``<script>`` tags. Node writes to pipes of its own and the
+    worker relays them to the current block's stdout and stderr, so each
+    block's output stays its own. Writes to pipes are synchronous in Node on
+    Linux: once a block's report arrives, everything it printed is in the
+    pipes, and draining them before answering keeps the output complete.
+    """
+
+    def __init__(self, node: str, runner: str) -> None:
+        import subprocess
+
+        code_r, self.code_w = os.pipe()
+        self.report_r, report_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
         try:
-            report = json.loads(raw)
-        except ValueError:
-            report = {}
-        if status != 0 and report.get("type"):
-            result["exc_type"] = report["type"]
-            result["traceback"] = report.get("stack", "")[:TRACEBACK_LIMIT]
-    return result
+            self.process = subprocess.Popen(
+                [node, "-e", runner, str(code_r), str(report_w)],  # runner: the script's source
+                stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w,
+                pass_fds=(code_r, report_w),
+            )
+        finally:
+            for fd in (code_r, report_w, out_w, err_w):
+                os.close(fd)
+        self.relays = {out_r: 1, err_r: 2}
+        for fd in (out_r, err_r, self.report_r):
+            os.set_blocking(fd, False)
+        self.pending = b""
+        self.ended: int | None = None
+        """Node's exit status once it exited (``process.exit`` or a crash)."""
+
+    def run(self, request: dict) -> dict:
+        if self.ended is not None:
+            return {"exit_code": 1, "exc_type": "SessionEnded",
+                    "traceback": f"a sessão Node.js terminou num bloco anterior (status {self.ended})"}
+        filename = f"<themelion:{request['index']}>"
+        line = json.dumps({"index": request["index"], "filename": filename,
+                           "code": request["code"]}) + "\n"
+        try:
+            _write_all(self.code_w, line.encode())
+        except BrokenPipeError:
+            pass
+        report = self._wait_report()
+        if request.get("last"):
+            self.close()
+        if report is None:
+            status = self._exit_status()
+            self.ended = status
+            return {"exit_code": status if status else 1, "exc_type": "NodeExit",
+                    "traceback": "o processo Node.js terminou sem relatório do bloco"} \
+                if status != 0 else {"exit_code": 0}
+        if report.get("exit") is not None:  # process.exit() inside the block
+            self.ended = int(report["exit"])
+            if self.ended == 0:
+                return {"exit_code": 0}
+            return {"exit_code": self.ended, "exc_type": "SystemExit", "traceback": ""}
+        if report.get("ok"):
+            return {"exit_code": 0}
+        return {"exit_code": 1, "exc_type": str(report.get("type") or "Error"),
+                "traceback": str(report.get("stack") or "")[:TRACEBACK_LIMIT]}
+
+    def _wait_report(self) -> dict | None:
+        import selectors
+
+        sel = selectors.DefaultSelector()
+        for fd in (*self.relays, self.report_r):
+            sel.register(fd, selectors.EVENT_READ)
+        try:
+            while True:
+                if b"\n" in self.pending:
+                    line, self.pending = self.pending.split(b"\n", 1)
+                    self._drain()
+                    try:
+                        return json.loads(line)
+                    except ValueError:
+                        return None
+                if not sel.get_map():
+                    return None
+                for key, _mask in sel.select():
+                    data = _read(key.fd)
+                    if data is None:
+                        continue
+                    if not data:
+                        sel.unregister(key.fd)
+                        if key.fd == self.report_r:  # Node exited: relay what is left
+                            self._drain()
+                            if b"\n" not in self.pending:
+                                return None
+                        continue
+                    if key.fd == self.report_r:
+                        self.pending += data
+                    else:
+                        _write_all(self.relays[key.fd], data)
+        finally:
+            sel.close()
+
+    def _drain(self) -> None:
+        for source, target in self.relays.items():
+            while (data := _read(source)):
+                _write_all(target, data)
+
+    def _exit_status(self) -> int:
+        import subprocess
+
+        try:
+            status = self.process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            return 1
+        return status if status >= 0 else 128 - status
+
+    def close(self) -> None:
+        """No more blocks: Node's loop empties and it exits."""
+        if self.code_w >= 0:
+            os.close(self.code_w)
+            self.code_w = -1
+            self._drain()
+
+
+def _read(fd: int) -> bytes | None:
+    """Up to 64 KiB; ``None`` when nothing is there yet, ``b""`` at end of file."""
+    try:
+        return os.read(fd, 65536)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _flush() -> None:
