@@ -17,8 +17,23 @@ DELIMITER = "---"
 @dataclass(frozen=True)
 class FrontMatterProblem:
     line: int
-    kind: str  # "unclosed" | "syntax" | "tab" | "not-mapping"
+    kind: str  # "unclosed" | "syntax" | "tab" | "not-mapping" | "number"
     detail: str
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping: YAML keeps the last value in silence."""
+
+    key: str  # dotted for a nested mapping: ``waive.Q040``
+    line: int  # the repeated occurrence (the value kept)
+    first_line: int  # the previous occurrence (discarded)
+
+
+# An integer with more digits than this is never meaningful in a front matter
+# (``order`` is a small position); int() of more than 4300 digits even raises.
+MAX_INTEGER_DIGITS = 30
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,7 @@ class FrontMatter:
     item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
     end_line: int = 0  # 1-based line of the closing delimiter; 0 when absent
     problem: FrontMatterProblem | None = None
+    duplicates: tuple[DuplicateKey, ...] = ()
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1 if self.present else 0)
@@ -56,6 +72,12 @@ def _load(yaml_text: str, end_line: int) -> FrontMatter:
     offset = 1  # the YAML starts on file line 2
     try:
         node, data = _compose_and_construct(yaml_text)
+    except _HugeNumber as error:
+        return FrontMatter(present=True, end_line=end_line,
+                           problem=FrontMatterProblem(error.line + offset, "number", str(error.digits)))
+    except (ValueError, OverflowError, RecursionError) as error:  # a value PyYAML cannot build
+        return FrontMatter(present=True, end_line=end_line,
+                           problem=FrontMatterProblem(1 + offset, "syntax", type(error).__name__))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line + 1 + offset) if mark is not None else 1
@@ -74,17 +96,26 @@ def _load(yaml_text: str, end_line: int) -> FrontMatter:
                            problem=FrontMatterProblem(2, "not-mapping", type(data).__name__))
     key_lines: dict[str, int] = {}
     item_lines: dict[str, tuple[int, ...]] = {}
+    duplicates: list[DuplicateKey] = []
+
+    def note(name: str, key_node: yaml.Node) -> None:
+        line = key_node.start_mark.line + 1 + offset
+        if name in key_lines:
+            duplicates.append(DuplicateKey(name, line, key_lines[name]))
+        key_lines[name] = line  # the last occurrence is the value YAML keeps
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            key_lines[key] = key_node.start_mark.line + 1 + offset
+            note(key, key_node)
             if isinstance(value_node, yaml.SequenceNode):
                 item_lines[key] = tuple(item.start_mark.line + 1 + offset for item in value_node.value)
             elif isinstance(value_node, yaml.MappingNode):
                 for sub_key, _ in value_node.value:
-                    key_lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1 + offset
+                    note(f"{key}.{sub_key.value}", sub_key)
     data = {str(k): v for k, v in data.items()}
-    return FrontMatter(present=True, data=data, key_lines=key_lines, item_lines=item_lines, end_line=end_line)
+    return FrontMatter(present=True, data=data, key_lines=key_lines, item_lines=item_lines, end_line=end_line,
+                       duplicates=tuple(duplicates))
 
 
 # libyaml when available: the pure-Python loader is most of the cost of a page.
@@ -96,6 +127,8 @@ def _compose_and_construct(yaml_text: str) -> tuple[yaml.Node | None, object]:
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_huge_numbers(node)
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
@@ -108,3 +141,29 @@ def _first_tab_line(yaml_text: str) -> int | None:
         if stripped.startswith("\t"):
             return number
     return None
+
+
+class _HugeNumber(Exception):
+    def __init__(self, line: int, digits: int) -> None:
+        super().__init__(digits)
+        self.line, self.digits = line, digits
+
+
+def _refuse_huge_numbers(root: yaml.Node) -> None:
+    """Raise ``_HugeNumber`` at the first integer too long to be a value (before PyYAML builds it)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # aliases share nodes
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG:
+                digits = sum(c.isalnum() for c in str(node.value))
+                if digits > MAX_INTEGER_DIGITS:
+                    raise _HugeNumber(node.start_mark.line + 1, digits)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))

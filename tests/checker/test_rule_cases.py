@@ -118,6 +118,8 @@ CASES = [
          says="não tem motivo"),
     Case("F012", lambda good: [(GOOD_REL, good), ("backend/protocolos/outra.md", good)], at="order:",
          says="docs/backend/protocolos/outra.md"),
+    Case("F013", edit("level: intermediario\n", "level: intermediario\nlevel: avancado\n"), at="level: avancado",
+         says="`level` aparece de novo aqui (já estava na linha 6)"),
     # -------------------------------------------------------------- sections
     Case("S001", edit("## Como funciona\n\n", ""), at="## Na prática", says="`## Como funciona`"),
     Case("S002", lambda good: [(GOOD_REL, good + "\n## Referências\n\nOutra lista de fontes sobre conexões persistentes, escrita mais tarde.\n")],

@@ -20,7 +20,7 @@ _EXPECTED = {
 }
 
 
-@lesson_rule("F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008")
+@lesson_rule("F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008", "F013")
 def schema(page: Page, context: Context) -> Iterable[Finding]:
     lesson = page.lesson
     if lesson is None or not lesson.text.strip():
@@ -33,6 +33,7 @@ def schema(page: Page, context: Context) -> Iterable[Finding]:
         problem = front_matter.problem
         yield context.finding(page, "F002", problem.line, detail=describe_problem(problem.kind, problem.detail))
         return
+    yield from duplicated_keys(page, context)
     data = front_matter.data
     types = context.config.key_types
     for key in data:
@@ -62,6 +63,11 @@ def schema(page: Page, context: Context) -> Iterable[Finding]:
         if not bounds["min"] <= len(objectives) <= bounds["max"]:
             yield context.finding(page, "F008", front_matter.line_of("objectives"), count=len(objectives),
                                   min=bounds["min"], max=bounds["max"])
+
+
+def duplicated_keys(page: Page, context: Context) -> Iterable[Finding]:
+    for duplicate in page.lesson.front_matter.duplicates:
+        yield context.finding(page, "F013", duplicate.line, key=duplicate.key, first_line=duplicate.first_line)
 
 
 def _module(page: Page, context: Context, data: dict[str, Any]) -> Iterable[Finding]:

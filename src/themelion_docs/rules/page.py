@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from themelion_docs.findings import Finding
+from themelion_docs.frontmatter import MAX_INTEGER_DIGITS
 from themelion_docs.rules import page_rule
 from themelion_docs.rules.context import Context, Page
 
@@ -35,7 +36,7 @@ def page_title(page: Page, context: Context) -> Iterable[Finding]:
         yield context.finding(page, "M006", 1)
 
 
-@page_rule("P001", "F002")
+@page_rule("P001", "F002", "F013")
 def page_front_matter(page: Page, context: Context) -> Iterable[Finding]:
     """Non-lesson pages: the front matter must parse; lesson-only keys warn."""
     if page.is_lesson or page.lesson is None:
@@ -45,6 +46,8 @@ def page_front_matter(page: Page, context: Context) -> Iterable[Finding]:
         yield context.finding(page, "F002", front_matter.problem.line,
                               detail=describe_problem(front_matter.problem.kind, front_matter.problem.detail))
         return
+    for duplicate in front_matter.duplicates:
+        yield context.finding(page, "F013", duplicate.line, key=duplicate.key, first_line=duplicate.first_line)
     allowed = context.config.page_keys
     for key in front_matter.data:
         if key not in allowed:
@@ -56,6 +59,8 @@ def describe_problem(kind: str, detail: str) -> str:
         "unclosed": "o bloco começa com `---` e não há `---` de fechamento",
         "tab": "há tabulação na indentação; o YAML só aceita espaços",
         "not-mapping": f"o YAML deve ser um mapeamento `chave: valor`, mas é {_type_name(detail)}",
+        "number": f"um número inteiro com {detail} algarismos não é um valor aceito (máximo: "
+                  f"{MAX_INTEGER_DIGITS}); `order` é a posição da lição no módulo, ex. `order: 3`",
     }.get(kind, f"erro de sintaxe YAML: {detail}")
 
 
