@@ -37,7 +37,7 @@ docs_dir: docs
 theme: {{name: material, language: pt-BR, font: false}}
 plugins:
 {plugins}
-markdown_extensions: [admonition, tables, pymdownx.superfences, pymdownx.highlight]
+markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.superfences, pymdownx.highlight]
 """
 
 VARIANTS = {

@@ -85,6 +85,36 @@ class ThemelionConfig(base.Config):
     """Gera o painel de qualidade em `/qualidade/` e o bloco «Estado da verificação» em cada lição."""
 
 
+# Markdown extensions the plugin's own Markdown relies on, with what breaks without each.
+REQUIRED_EXTENSIONS = {
+    "md_in_html": "o cabeçalho de cada lição (nível, tempo de leitura, objetivos, pré-requisitos) e as listas "
+                  "de lições dos módulos são Markdown dentro de `<div markdown>`",
+    "attr_list": "as classes do cabeçalho e das listas (`{ .themelion-facts }`) e dos blocos de saída",
+    "pymdownx.superfences": "a saída dos exemplos aparece sob cada bloco como um bloco `{ .text .themelion-output }`",
+    "admonition": "a página de um módulo ainda sem lições mostra o aviso «Em preparação» (`!!! note`)",
+}
+TABLE_EXTENSION = ("tables", "o painel /qualidade/ e o guia do autor são tabelas Markdown")
+
+
+def missing_extensions(extensions: Any, needs_tables: bool) -> list[tuple[str, str]]:
+    """The required Markdown extensions absent from ``markdown_extensions``, with why each is needed."""
+    enabled = set()
+    for extension in extensions or ():
+        name = extension if isinstance(extension, str) else type(extension).__module__
+        enabled.add(name.removeprefix("markdown.extensions."))
+    required = [*REQUIRED_EXTENSIONS.items(), *([TABLE_EXTENSION] if needs_tables else [])]
+    return [(name, why) for name, why in required if name not in enabled]
+
+
+def missing_extensions_message(missing: list[tuple[str, str]]) -> str:
+    names = ", ".join(f"`{name}`" for name, _ in missing)
+    lines = [f"themelion: faltam extensões do Markdown de que o plugin depende: {names}."]
+    lines += [f"  - {name}: {why}." for name, why in missing]
+    lines += ["Acrescente ao mkdocs.yml:", "", "markdown_extensions:"]
+    lines += [f"  - {name}" for name, _ in missing]
+    return "\n".join(lines)
+
+
 class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def __init__(self) -> None:
         self.check_config: CheckConfig | None = None
@@ -101,6 +131,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 modules=self.config.modules, lessons_dir=self.config.lessons_dir)
         except ConfigError as error:
             raise PluginError(f"themelion: {error}") from error
+        missing = missing_extensions(config.get("markdown_extensions"),
+                                     self.config.dashboard or self.config.author_guide)
+        if missing:
+            # Without them the lesson header shows as raw Markdown: stop here and say what to add.
+            raise PluginError(missing_extensions_message(missing))
         return config
 
     @event_priority(50)

@@ -128,3 +128,27 @@ def test_without_the_failing_lesson_the_strict_build_passes(example, tmp_path):
     result = build(clean)
     assert result.returncode == 0, result.stderr
     assert not [f for f in findings(result.stderr) if f[0] == "WARNING"]
+
+
+def test_the_lesson_header_is_html_not_raw_markdown(example):
+    # issue 12, item 8: without md_in_html the header showed as "**Objetivos:**" and "{ .themelion-facts }"
+    site, _ = example
+    lesson = (site / "out" / "backend" / "protocolos" / "timeouts" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="themelion-facts">' in lesson and "<strong>Objetivos:</strong>" in lesson
+    assert "**Objetivos:**" not in lesson and "{ .themelion" not in lesson
+
+
+def test_a_site_without_md_in_html_stops_naming_what_to_add(example, tmp_path):
+    site, _ = example
+    broken = tmp_path / "site"
+    shutil.copytree(site, broken, ignore=shutil.ignore_patterns("out"))
+    config = broken / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("  - md_in_html\n") == 1
+    config.write_text(text.replace("  - md_in_html\n", ""), encoding="utf-8")
+    result = build(broken)
+    assert result.returncode != 0
+    assert "themelion: faltam extensões do Markdown de que o plugin depende: `md_in_html`." in result.stderr
+    assert "Acrescente ao mkdocs.yml:\n\nmarkdown_extensions:\n  - md_in_html" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (broken / "out" / "backend" / "protocolos" / "timeouts" / "index.html").exists()

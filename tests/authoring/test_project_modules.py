@@ -26,7 +26,7 @@ plugins:
       rules:
         Q010: {{min_words: 200}}
         Q011: {{min_words: {{o-que-e: 20, como-funciona: 50, na-pratica: 10, quando-usar: 20, erros-comuns: 20}}}}
-markdown_extensions: [admonition, tables, pymdownx.superfences, pymdownx.details]
+markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.superfences, pymdownx.details]
 """
 
 

@@ -113,7 +113,7 @@ def write_site(root: Path, pages: Mapping[str, str | bytes], plugin: str | None 
         "docs_dir: docs\n"
         "theme: {name: material, language: pt-BR, font: false}\n"
         f"plugins:\n  - search\n  - themelion: {plugin}\n"
-        "markdown_extensions: [admonition, pymdownx.superfences, pymdownx.details, tables]\n",
+        "markdown_extensions: [admonition, attr_list, md_in_html, pymdownx.superfences, pymdownx.details, tables]\n",
         encoding="utf-8")
     for rel, text in pages.items():
         file = root / "docs" / rel
