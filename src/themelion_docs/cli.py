@@ -21,6 +21,7 @@ from themelion_docs.scaffold import ScaffoldError, create_lesson
 from themelion_docs.reports import FORMATS, render_report, render_text
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+MAX_REPEAT = 20
 
 
 class UsageError(Exception):
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="executa todos os exemplos sem usar nem gravar o cache")
     check.add_argument("--refresh", action="store_true", help="reexecuta todos os exemplos e regrava o cache")
     check.add_argument("--jobs", type=int, metavar="N", help="exemplos em paralelo (padrão: número de CPUs)")
+    check.add_argument("--repeat", type=int, metavar="N", default=1,
+                       help="roda cada exemplo N vezes sem cache e acusa os que mudam de uma vez para outra (E030)")
     check.add_argument("--baseline", metavar="ARQUIVO",
                        help="aceita os achados gravados neste arquivo e falha só com os novos")
     check.add_argument("--write-baseline", metavar="ARQUIVO",
@@ -184,12 +187,14 @@ def example_executor(project: Project, args: argparse.Namespace, prune: bool):
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs precisa ser um número inteiro maior que zero")
-    settings = runner_settings(project.options, project.root, no_cache=args.no_cache, refresh=args.refresh,
-                               jobs=args.jobs)
+    if not 1 <= args.repeat <= MAX_REPEAT:
+        raise UsageError(f"--repeat precisa ser um número inteiro de 1 a {MAX_REPEAT}")
+    settings = runner_settings(project.options, project.root, no_cache=args.no_cache or args.repeat > 1,
+                               refresh=args.refresh, jobs=args.jobs)
     progress = _terminal_progress() if sys.stderr.isatty() else None
 
     def run(pages):
-        results, meta = execute(pages, settings, progress)
+        results, meta = execute(pages, settings, progress, repeat=args.repeat)
         if progress is not None:
             print(file=sys.stderr)
         if prune and settings.cache_dir is not None:

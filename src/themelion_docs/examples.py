@@ -10,7 +10,7 @@ the Markdown that ``render.rewrite`` places after each block.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 from themelion_docs.checker import ExampleOutcome
@@ -19,6 +19,7 @@ from themelion_docs.execution import (
     RunnerSettings,
     build_examples,
     run_examples,
+    with_stability,
 )
 from themelion_docs.fences import fence_marker
 from themelion_docs.safe_text import printable
@@ -33,8 +34,10 @@ class PageExamples:
     results: Mapping[int, ExampleResult] = field(default_factory=dict)  # fence line -> result
 
 
-def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress | None = None
-            ) -> tuple[dict[str, PageExamples], dict[str, Any]]:
+def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress | None = None,
+            repeat: int = 1) -> tuple[dict[str, PageExamples], dict[str, Any]]:
+    """``repeat`` > 1 runs every block that many times (give settings without a
+    cache) and adds E030 where the runs differ."""
     built: dict[str, tuple[list, list]] = {}
     for page in pages:
         if page.lesson is None:
@@ -43,6 +46,10 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         built[page.path] = (examples, findings)
     everything = [example for examples, _ in built.values() for example in examples]
     run = run_examples(everything, settings, progress=progress)
+    if repeat > 1:
+        again = [run_examples(everything, settings).results for _ in range(repeat - 1)]
+        results = with_stability(run.results, again)
+        run = replace(run, results=results, findings=[f for r in results for f in r.findings])
     by_page: dict[str, list[ExampleResult]] = {}
     for result in run.results:
         by_page.setdefault(result.example.path, []).append(result)

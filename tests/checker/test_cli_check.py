@@ -149,6 +149,7 @@ def test_thresholds_come_from_the_plugin_options_in_mkdocs_yml(clean_site, capsy
     (["check", "--ignore", "nao-existe"], "regra desconhecida"),
     (["check", "--config", "outro.yml"], "arquivo de configuração não encontrado"),
     (["explain", "XYZ"], "regra desconhecida: «XYZ»"),
+    (["check", "--repeat", "0"], "--repeat precisa ser um número inteiro de 1 a 20"),
 ])
 def test_usage_errors_exit_2_with_a_portuguese_message(clean_site, capsys, args, says):
     assert main(args) == 2
@@ -199,3 +200,33 @@ def test_python_dash_m_runs_the_cli(failing_site, tmp_path):
     assert result.returncode == 1, result.stderr
     assert f"docs/{SECOND_REL}:{line_of(failing_site['bad_level'], 'level:')}: F007 [nivel-invalido]" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("Páginas com erro:")
+
+
+UNSTABLE_BLOCK = """
+```python
+import time
+print("agora:", time.time_ns())
+```
+
+"""
+
+
+def test_repeat_flags_a_block_whose_output_changes_between_runs(clean_site, capsys, good_text):
+    lesson = clean_site / "docs" / GOOD_REL
+    marker = "### Pronto para produção\n"
+    lesson.write_text(good_text.replace(marker, UNSTABLE_BLOCK + marker, 1), encoding="utf-8")
+    block_line = line_of(lesson.read_text(encoding="utf-8"), "import time") - 1
+    assert main(["check", str(lesson)]) == 0  # one run cannot see it
+    capsys.readouterr()
+    assert main(["check", "--repeat", "2", str(lesson)]) == 1
+    out = capsys.readouterr().out
+    assert (f"docs/{GOOD_REL}", block_line, "E030") in finding_lines(out)
+    assert "em 2 execuções sem cache, a saída muda na linha 1" in out
+
+
+def test_repeat_accepts_stable_blocks_and_varying_parts_matched_by_ellipsis(clean_site, capsys, good_text):
+    lesson = clean_site / "docs" / GOOD_REL
+    marker = "### Pronto para produção\n"
+    covered = UNSTABLE_BLOCK.rstrip() + "\n\n```output\nagora: ...\n```\n\n"
+    lesson.write_text(good_text.replace(marker, covered + marker, 1), encoding="utf-8")
+    assert main(["check", "--repeat", "3", str(lesson)]) == 0, capsys.readouterr().out

@@ -15,6 +15,7 @@ from .options import OWNED_OPTIONS, RUNNABLE_LANGUAGES, strip_owned_options
 from .output_match import output_matches
 from .runner import ExampleResult, Progress, RunReport, run_examples
 from .settings import RunnerSettings
+from .stability import instability, with_stability
 
 __all__ = [
     "OWNED_OPTIONS",
@@ -31,5 +32,7 @@ __all__ = [
     "output_matches",
     "prune_cache",
     "run_examples",
+    "instability",
     "strip_owned_options",
+    "with_stability",
 ]
