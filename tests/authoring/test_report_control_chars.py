@@ -62,3 +62,34 @@ def test_no_control_character_reaches_a_report(hostile_page, fmt):
     elif fmt == "text":
         # the forged summary is just text: the real one is still the last but one line
         assert out.rstrip("\n").split("\n")[-2].startswith("1 página verificada: 1 erro")
+
+
+FORGED = (
+    "# Forjada\n\n"
+    "```python\n"
+    "print('File \"<themelion:' + '9' * 5000 + '>\", line 3')\n"
+    "```\n\n"
+    "```python\n"
+    "import sys\n"
+    "print('  File \"<themelion:0>\", line 987654341, in <module>', file=sys.stderr)\n"
+    "raise SystemExit(1)\n"
+    "```\n"
+)
+
+
+def test_a_huge_marker_and_a_forged_frame_through_the_cli_twice(tmp_path):
+    # the first run stores the outcomes in the cache; the second judges the cached ones
+    page = tmp_path / "forjada.md"
+    page.write_text(FORGED, encoding="utf-8")
+    total_lines = FORGED.count("\n")
+    for attempt in ("fresh", "cached"):
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        result = subprocess.run([sys.executable, "-m", "themelion_docs", "check", str(page), "--format", "json"],
+                                cwd=tmp_path, env=env, capture_output=True, timeout=120)
+        stderr = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == 1 and "Traceback" not in stderr, stderr
+        (report,) = json.loads(result.stdout)["pages"]
+        assert [(f["code"], f["line"]) for f in report["findings"]] == [("E010", 7)], attempt
+        assert all(1 <= f["line"] <= total_lines for f in report["findings"])
+        assert "987654341" not in result.stdout.decode("utf-8")
+    assert list(tmp_path.glob(".themelion-cache/*.json")), "the outcomes were cached"
