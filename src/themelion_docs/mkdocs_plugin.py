@@ -75,6 +75,12 @@ class ThemelionConfig(base.Config):
     memory_mb = c.Optional(c.Type(int))
     """Limite de memória de cada bloco, em MiB (padrão do executor: 1024)."""
 
+    max_processes = c.Optional(c.Type(int))
+    """Processos e threads que cada unidade pode ter ao mesmo tempo (padrão do executor: 128)."""
+
+    processes_ceiling = c.Optional(c.Type(int))
+    """Maior `processes="..."` que uma lição pode pedir (padrão do executor: 512)."""
+
     example_dependencies = c.Optional(c.Type(list))
     """Pacotes de terceiros que os exemplos podem importar (requisitos, ex. `[fastapi, httpx>=0.27]`). Padrão: o grupo `examples` de `[project.optional-dependencies]` do pyproject.toml ao lado do mkdocs.yml."""
 
@@ -217,7 +223,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         from themelion_docs.settings import runner_settings
 
         options = {name: self.config[name] for name in
-                   ("cache_dir", "jobs", "default_timeout", "max_timeout", "memory_mb",
+                   ("cache_dir", "jobs", "default_timeout", "max_timeout", "memory_mb", "max_processes", "processes_ceiling",
                                   "example_dependencies")}
         try:
             settings = runner_settings(options, root)

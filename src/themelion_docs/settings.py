@@ -13,7 +13,8 @@ DEFAULT_DEPENDENCY_GROUP = "examples"
 
 DEFAULT_CACHE_DIR = ".themelion-cache"
 
-_NUMERIC = {"default_timeout": float, "max_timeout": float, "memory_mb": int}
+_NUMERIC = {"default_timeout": float, "max_timeout": float, "memory_mb": int, "max_processes": int,
+            "processes_ceiling": int}
 
 
 def runner_settings(options: Mapping[str, Any], root: Path, *, no_cache: bool = False, refresh: bool = False,

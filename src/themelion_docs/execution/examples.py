@@ -58,6 +58,8 @@ class Example:
     """Last block run by its interpreter: threads are joined and atexit runs after it."""
     imports: tuple[str, ...] = ()
     """Top-level modules the block imports (Python), for the cache key."""
+    processes: int | None = None
+    """Processes and threads its unit may hold (``processes``); None: the configured default."""
 
 
 def build_examples(
@@ -86,6 +88,7 @@ def build_examples(
         options, problems = read_options(
             fence.info, runtime, path, fence.line,
             default_timeout=settings.default_timeout, max_timeout=settings.max_timeout,
+            default_processes=settings.max_processes, processes_ceiling=settings.processes_ceiling,
         )
         findings.extend(problems)
         run, reason = options.run, options.reason
@@ -108,6 +111,7 @@ def build_examples(
                 session=options.session,
                 expect=options.expect,
                 timeout=options.timeout,
+                processes=options.processes,
                 run=run,
                 reason=reason,
                 expected_output=None,
@@ -220,6 +224,7 @@ def example_key(example: Example, prefix: Sequence[str], last: bool, settings: R
             "last": last,
             "expect": example.expect,
             "timeout": example.timeout,
+            "processes": example.processes,
             "run": example.run,
         },
         "limits": {

@@ -56,7 +56,8 @@ def judge(
         at(example.line, "E012", timeout=f"{example.timeout:g}", max_timeout=f"{settings.max_timeout:g}")
         status = "timeout"
     elif outcome.kind == "process-limit":
-        at(example.line, "E018", limit=settings.max_processes, detail="; o exemplo foi encerrado")
+        at(example.line, "E018", limit=example.processes or settings.max_processes,
+           ceiling=settings.processes_ceiling, detail="; o exemplo foi encerrado")
         status = "failed"
     elif outcome.kind == "output-flood":
         status = "failed"  # the E014 below says what happened
@@ -114,18 +115,26 @@ def _failure(example, outcome, settings, where, shown, stderr, at) -> None:
         at(where, "E013", memory_mb=settings.memory_mb, traceback=shown)
     elif outcome.errno == errnos.EFBIG:
         at(where, "E023", max_file_mb=settings.max_file_mb, traceback=shown)
-    elif _hit_process_limit(outcome, settings):
-        at(where, "E018", limit=settings.max_processes, detail=f":\n{shown}")
+    elif _hit_process_limit(outcome, example, settings):
+        at(where, "E018", limit=example.processes or settings.max_processes,
+           ceiling=settings.processes_ceiling, detail=f":\n{shown}")
     else:
         exit_note = f" (código de saída {code})" if not outcome.exc_type or outcome.exc_type == "SystemExit" else ""
         text = shown if outcome.traceback else (trim(stderr) or "(sem saída de erro)")
         at(where, "E010", exit=exit_note, traceback=text, suggested_expect=outcome.exc_type or "error")
 
 
-def _hit_process_limit(outcome: Outcome, settings: RunnerSettings) -> bool:
+def _hit_process_limit(outcome: Outcome, example: Example, settings: RunnerSettings) -> bool:
+    """A thread or process the kernel refused (EAGAIN: RLIMIT_NPROC). The worker
+    counts tasks when the error reaches it; a ``finally`` that joined the threads
+    first leaves few, so the refusal itself also counts."""
     if outcome.tasks is None or outcome.exc_type not in ("BlockingIOError", "RuntimeError"):
         return False
-    return outcome.tasks >= settings.max_processes - 1
+    if outcome.tasks >= (example.processes or settings.max_processes) - 1:
+        return True
+    refused_thread = outcome.exc_type == "RuntimeError" and "can't start new thread" in (outcome.traceback or "")
+    refused_fork = outcome.exc_type == "BlockingIOError" and outcome.errno == errnos.EAGAIN
+    return refused_thread or refused_fork
 
 
 def _what_ended(outcome: Outcome) -> str:

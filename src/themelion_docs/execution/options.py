@@ -14,7 +14,7 @@ from themelion_docs.findings import Finding
 
 from .catalog import make_finding
 
-OWNED_OPTIONS = frozenset({"session", "expect", "timeout", "run", "reason"})
+OWNED_OPTIONS = frozenset({"session", "expect", "timeout", "processes", "run", "reason"})
 
 # Info-string language -> the runtime that runs it.
 RUNNABLE_LANGUAGES = {
@@ -33,6 +33,8 @@ class BlockOptions:
     session: str | None = None
     expect: str | None = None
     timeout: float = 10.0
+    processes: int | None = None
+    """Processes and threads the block's unit may hold, when the fence asks for more than the default."""
     run: bool = True
     reason: str | None = None
     valid: bool = True
@@ -46,6 +48,8 @@ def read_options(
     *,
     default_timeout: float,
     max_timeout: float,
+    default_processes: int = 128,
+    processes_ceiling: int = 512,
 ) -> tuple[BlockOptions, list[Finding]]:
     """Validate the options of one runnable fence."""
     findings: list[Finding] = []
@@ -97,6 +101,20 @@ def read_options(
         else:
             timeout = number
 
+    processes = None
+    if "processes" in options:
+        value = options["processes"]
+        number = int(value) if value.isdigit() and len(value) <= 6 else 0
+        if number < 1:
+            found("E002", option="processes", value=value, problem="não é um número inteiro positivo",
+                  fix=f'use um inteiro, por exemplo processes="256" (padrão {default_processes}, '
+                      f'máximo {processes_ceiling})')
+        elif number > processes_ceiling:
+            found("E002", option="processes", value=value, problem=f"acima do máximo de {processes_ceiling}",
+                  fix=f"use um pool menor ou no máximo processes=\"{processes_ceiling}\"")
+        elif number > default_processes:
+            processes = number
+
     run = True
     if "run" in options:
         value = options["run"]
@@ -115,7 +133,7 @@ def read_options(
               fix='remova reason, ou acrescente run="no" se o bloco não deve rodar')
 
     valid = not any(f.is_error for f in findings)
-    return BlockOptions(session=session, expect=expect, timeout=timeout, run=run, reason=reason, valid=valid), findings
+    return BlockOptions(session=session, expect=expect, timeout=timeout, processes=processes, run=run, reason=reason, valid=valid), findings
 
 
 def strip_owned_options(info: str) -> str:

@@ -193,6 +193,7 @@ def _run_unit(server: ForkServer, isolation: Isolation, examples: Sequence[Examp
             timeout=examples[position].timeout,
             last=index == len(unit.positions) - 1,
             stops_unit_on_failure=examples[position].expect is None,
+            processes=examples[position].processes,
         )
         for index, position in enumerate(unit.positions)
     ]

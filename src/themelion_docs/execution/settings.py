@@ -43,7 +43,9 @@ class RunnerSettings:
     max_file_mb: int = 64
     """Largest file a block may write (RLIMIT_FSIZE), in MiB."""
     max_processes: int = 128
-    """Processes and threads a unit may hold at once."""
+    """Processes and threads a unit may hold at once (a fence may ask for more with ``processes``)."""
+    processes_ceiling: int = 512
+    """Largest ``processes`` a fence may ask for."""
     cache_dir: Path | None = None
     """Where results are cached (one JSON file per example); None disables the cache."""
     refresh: bool = False
@@ -75,6 +77,8 @@ class RunnerSettings:
             raise ValueError("jobs must be >= 1")
         if not 0 < self.default_timeout <= self.max_timeout:
             raise ValueError("default_timeout must be in (0, max_timeout]")
+        if not 0 < self.max_processes <= self.processes_ceiling:
+            raise ValueError("max_processes must be in (0, processes_ceiling]")
         if self.network not in ("auto", "off") or self.namespaces not in ("auto", "off"):
             raise ValueError("network and namespaces are 'auto' or 'off'")
         if self.cache_dir is not None and not isinstance(self.cache_dir, Path):

@@ -39,6 +39,7 @@ from .settings import RunnerSettings
 SETUP_TIMEOUT = 30.0
 DRAIN_GRACE = 0.05
 END_GRACE = 2.0
+THREAD_STACK_RESERVE = 2 << 20  # worker_child.THREAD_STACK
 INFRA_PROCESSES = 2  # init and worker run as the sandbox's uid too (the gate does not)
 MAX_MESSAGE = 1 << 20
 MAX_WORKER_MESSAGE = 256 << 10  # a done carries at most a 32 KiB traceback
@@ -60,6 +61,8 @@ class BlockJob:
     last: bool
     stops_unit_on_failure: bool = True
     """A failing block stops its session, unless the failure was expected."""
+    processes: int | None = None
+    """What the fence asked for with ``processes`` (the unit takes the largest)."""
 
 
 @dataclass
@@ -99,7 +102,9 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
     home = "/tmp" if isolation.namespaces else work
     env = base_environment() | {"HOME": home, "TMPDIR": home, "THEMELION_RUN": uuid.uuid4().hex}
     cpu = math.ceil(sum(job.timeout for job in jobs)) + 1
-    memory = settings.memory_mb << 20
+    # Address space: the memory budget plus a stack per allowed thread (reserved, not
+    # used: see worker_child.thread_friendly_memory), so threads do not eat the budget.
+    memory = (settings.memory_mb << 20) + unit_processes(jobs, settings) * THREAD_STACK_RESERVE
     file_size = settings.max_file_mb << 20
     rlimits = {
         "RLIMIT_AS": [memory, memory],
@@ -107,8 +112,9 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
         "RLIMIT_FSIZE": [file_size, file_size],
         "RLIMIT_CORE": [0, 0],
     }
+    max_processes = unit_processes(jobs, settings)
     if isolation.namespaces:
-        nproc = settings.max_processes + INFRA_PROCESSES
+        nproc = max_processes + INFRA_PROCESSES
         rlimits["RLIMIT_NPROC"] = [nproc, nproc]
     return {
         "namespaces": isolation.namespaces,
@@ -121,8 +127,13 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
         "shmdir": shm,
         "env": env,
         "rlimits": rlimits,
-        "max_processes": settings.max_processes,
+        "max_processes": max_processes,
     }
+
+
+def unit_processes(jobs: Sequence[BlockJob], settings: RunnerSettings) -> int:
+    """The unit's process limit: the default, or the largest a block asked for."""
+    return max([settings.max_processes, *(job.processes for job in jobs if job.processes)])
 
 
 class _Unit:

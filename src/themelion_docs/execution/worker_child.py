@@ -39,6 +39,7 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
     main.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main
     faulthandler.enable(file=sys.stderr)  # a crash still shows the block's line
+    thread_friendly_memory()
     stdout, stderr = sys.stdout, sys.stderr
     node_session: NodeSession | None = None
     _send(ctl, {"event": "ready"})
@@ -73,6 +74,32 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
         result["event"] = "done"
         result["index"] = request["index"]
         _send(ctl, result)
+
+
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+THREAD_STACK = 2 << 20
+
+
+def thread_friendly_memory() -> None:
+    """Let the process limit, not the address-space limit, bound a block's threads.
+
+    RLIMIT_AS counts address space, and two glibc defaults spend it per thread
+    without using it: a malloc arena per thread (64 MiB reserved each, up to 8
+    per core) and an 8 MiB stack (RLIMIT_STACK). Under 1 GiB a block could
+    start only ~20 threads, far below the process limit. Two arenas and 2 MiB
+    stacks (plenty for Python, whose frames live on the heap) fit 128 threads
+    in ~300 MiB. The main thread's stack is unchanged.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+        attr = ctypes.create_string_buffer(128)  # pthread_attr_t is 56 bytes on 64-bit glibc
+        if libc.pthread_getattr_default_np(attr) == 0:
+            libc.pthread_attr_setstacksize(attr, ctypes.c_size_t(THREAD_STACK))
+            libc.pthread_setattr_default_np(attr)
+    except (OSError, AttributeError):  # another libc: keep its defaults
+        pass
 
 
 def run_python(request: dict, main: types.ModuleType) -> dict:
@@ -202,8 +229,11 @@ class NodeSession:
             return {"exit_code": status if status else 1, "exc_type": "NodeExit",
                     "traceback": "o processo Node.js terminou sem relatório do bloco"} \
                 if status != 0 else {"exit_code": 0}
+        if not isinstance(report, dict):
+            report = {}
         if report.get("exit") is not None:  # process.exit() inside the block
-            self.ended = int(report["exit"])
+            status = report["exit"]
+            self.ended = status if isinstance(status, int) and not isinstance(status, bool) else 1
             if self.ended == 0:
                 return {"exit_code": 0}
             return {"exit_code": self.ended, "exc_type": "SystemExit", "traceback": ""}
