@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import uuid
 
+import pytest
+
 from runner_helpers import codes, daemon_spawning_code, processes_with, run_page
+from themelion_docs.execution.isolation import landlock_abi
 
 
 def test_plain_mode_runs_blocks_and_reports_no_network_isolation():
@@ -47,6 +50,11 @@ print("depois")
     assert after.stdout == "depois\n"
 
 
+GATE_UNREACHABLE = landlock_abi() >= 6 or os.geteuid() == 0
+"""A block cannot signal its gate: Landlock keeps signals inside the unit (ABI 6),
+or the block runs as nobody and the gate as root (a build run as root)."""
+
+
 def test_plain_mode_parent_kill_ends_only_the_block():
     report = run_page("""
 ```python
@@ -62,10 +70,14 @@ print("depois")
 """, namespaces="off")
     killed, after = report.results
     assert killed.status == "failed"
-    assert codes(killed.findings) == ["E017"] and "SIGKILL" in killed.findings[0].message
+    if GATE_UNREACHABLE:
+        assert codes(killed.findings) == ["E010"] and "PermissionError" in killed.findings[0].message
+    else:
+        assert codes(killed.findings) == ["E017"] and "SIGKILL" in killed.findings[0].message
     assert after.stdout == "depois\n"
 
 
+@pytest.mark.skipif(GATE_UNREACHABLE, reason="aqui o bloco não consegue matar o gate (Landlock ABI 6 ou build como root)")
 def test_plain_mode_lost_unit_is_not_cached(tmp_path):
     page = "```python\nimport os, time\nos.kill(os.getppid(), 9)\ntime.sleep(5)\n```\n"
     report = run_page(page, namespaces="off", cache_dir=tmp_path)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 
-from runner_helpers import PAGE, build, codes, run_page
-from themelion_docs.execution import prune_cache
+from runner_helpers import PAGE, build, codes, run_page, settings_for
+from themelion_docs.execution import RUNNER_VERSION, prune_cache
 from themelion_docs.execution.cache import entry_path, load_outcome
 
 PAGE_TEXT = """
@@ -26,11 +28,12 @@ print(x + 1)
 
 
 ISOLATION_RECORD = "isolation.record"  # what the runner detected, not a result
+KEY = "cache.key"  # the HMAC key of the entries
 
 
 def entries(cache_dir):
     """Result entries (and anything unexpected) in the cache folder."""
-    return sorted(p.name for p in cache_dir.iterdir() if p.name != ISOLATION_RECORD)
+    return sorted(p.name for p in cache_dir.iterdir() if p.name not in (ISOLATION_RECORD, KEY))
 
 
 def test_first_run_misses_and_stores_one_entry_per_example(tmp_path):
@@ -195,3 +198,45 @@ def test_a_cached_result_keeps_the_time_its_block_really_ran(tmp_path):
     assert all(r.ran_at > 0 for r in first.results)
     assert [r.cached for r in second.results] == [True, True, True]
     assert [r.ran_at for r in second.results] == [r.ran_at for r in first.results]
+
+
+# ---------------------------------------------------------------- integrity (issue 12)
+
+CLOCK_PAGE = "```python\nimport time\nprint(time.time_ns())\n```\n"
+
+
+def test_a_tampered_entry_is_rejected_and_the_block_reruns(tmp_path):
+    first = run_page(CLOCK_PAGE, cache_dir=tmp_path).results[0]
+    path = entry_path(tmp_path, first.example.key)
+    head, _, body = path.read_text().partition("\n")
+    assert head.startswith("themelion-runner ") and "hmac-sha256=" in head
+    forged = json.loads(body) | {"stdout": "saída forjada\n"}
+    path.write_text(head + "\n" + json.dumps(forged))  # the old MAC, a new body
+    again = run_page(CLOCK_PAGE, cache_dir=tmp_path)
+    assert again.results[0].cached is False and again.cache_misses == 1
+    assert again.results[0].stdout not in (first.stdout, "saída forjada\n")
+    assert load_outcome(tmp_path, first.example.key).stdout == again.results[0].stdout  # rewritten, signed
+
+
+def test_an_entry_made_without_the_key_or_for_another_block_is_rejected(tmp_path):
+    report = run_page(CLOCK_PAGE + "\n```python\nprint('outro')\n```\n", cache_dir=tmp_path)
+    clock, other = (r.example.key for r in report.results)
+    body = json.dumps(json.loads(entry_path(tmp_path, clock).read_text().partition("\n")[2]) | {"stdout": "x\n"})
+    wrong_key = hmac.new(b"0" * 32, f"{RUNNER_VERSION}\n{clock}\n{body}".encode(), hashlib.sha256).hexdigest()
+    entry_path(tmp_path, clock).write_text(f"themelion-runner {RUNNER_VERSION} hmac-sha256={wrong_key}\n{body}")
+    assert load_outcome(tmp_path, clock) is None
+    entry_path(tmp_path, clock).write_text(f"themelion-runner {RUNNER_VERSION}\n{body}")  # the format before the MAC
+    assert load_outcome(tmp_path, clock) is None
+    entry_path(tmp_path, clock).write_bytes(entry_path(tmp_path, other).read_bytes())  # a valid entry, moved
+    assert load_outcome(tmp_path, clock) is None
+    assert load_outcome(tmp_path, other) is not None
+
+
+def test_the_cache_key_is_private_and_kept_by_prune(tmp_path):
+    report = run_page(CLOCK_PAGE, cache_dir=tmp_path)
+    key = tmp_path / KEY
+    assert key.stat().st_mode & 0o777 == 0o600
+    before = key.read_bytes()
+    prune_cache(settings_for(cache_dir=tmp_path), set())
+    assert key.read_bytes() == before and entries(tmp_path) == []
+    assert report.results[0].status == "passed"

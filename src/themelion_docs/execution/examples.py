@@ -233,6 +233,8 @@ def example_key(example: Example, prefix: Sequence[str], last: bool, settings: R
             "output_kill_factor": settings.output_kill_factor,
             "max_file_mb": settings.max_file_mb,
             "max_processes": settings.max_processes,
+            "disk_mb": settings.disk_mb,
+            "max_files": settings.max_files,
             "network": settings.network,
             "namespaces": settings.namespaces,
         },

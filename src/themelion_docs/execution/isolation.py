@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import os
@@ -70,7 +71,9 @@ class Isolation:
 
     def describe(self) -> str:
         if not self.namespaces:
-            return f"processos comuns com subreaper (sem namespaces: {self.detail or 'desligados'})"
+            user = "; usuário nobody" if os.geteuid() == 0 else ""
+            return (f"processos comuns com subreaper (sem namespaces: {self.detail or 'desligados'}){user}; "
+                    f"{describe_landlock(landlock_abi())}")
         parts = ["namespaces de usuário, pid, montagem, ipc e uts", f"uid {self.outer_uid} no hospedeiro"]
         parts.append("rede só com loopback" if self.network else "rede do hospedeiro")
         if not self.private_proc:
@@ -82,7 +85,23 @@ class Isolation:
                 f"{top} mascarado por tmpfs (visível só {', '.join(kept) or 'nada'})" for top, kept in self.mask_plan
             )
             parts.append(f"{shown}; nenhuma capacidade")
+        parts.append(describe_landlock(landlock_abi()))
         return "; ".join(parts)
+
+
+def landlock_abi() -> int:
+    """This kernel's Landlock ABI (0: none); the sandbox applies it in every mode."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(ctypes.c_long(444), None, ctypes.c_size_t(0), ctypes.c_uint32(1))  # create_ruleset(VERSION)
+    return max(int(abi), 0)
+
+
+def describe_landlock(abi: int) -> str:
+    if abi < 1:
+        return "SEM Landlock (kernel anterior ao 5.13 ou Landlock desligado): os arquivos do projeto ficam ao alcance do uid do sandbox"
+    scoped = ", sinais e sockets abstratos só dentro da unidade" if abi >= 6 else ""
+    return f"Landlock ABI {abi} (só leitura do sistema e do interpretador, escrita só nas pastas da unidade{scoped})"
 
 
 PLAIN = Isolation(namespaces=False, network=False, private_proc=False, read_search=False, outer_uid=os.geteuid(),

@@ -59,6 +59,10 @@ def judge(
         at(example.line, "E018", limit=example.processes or settings.max_processes,
            ceiling=settings.processes_ceiling, detail="; o exemplo foi encerrado")
         status = "failed"
+    elif outcome.kind == "disk-limit":
+        at(example.line, "E026", disk_mb=settings.disk_mb, max_files=settings.max_files,
+           detail="; o exemplo foi encerrado")
+        status = "failed"
     elif outcome.kind == "output-flood":
         status = "failed"  # the E014 below says what happened
     else:
@@ -113,6 +117,8 @@ def _failure(example, outcome, settings, where, shown, stderr, at) -> None:
             at(where, "E017", signal=_signal_name(number), detail=detail)
     elif outcome.exc_type == "MemoryError" or outcome.errno == errnos.ENOMEM or "heap out of memory" in stderr:
         at(where, "E013", memory_mb=settings.memory_mb, traceback=shown)
+    elif outcome.errno in (errnos.ENOSPC, errnos.EDQUOT):
+        at(where, "E026", disk_mb=settings.disk_mb, max_files=settings.max_files, detail=f":\n{shown}")
     elif outcome.errno == errnos.EFBIG:
         at(where, "E023", max_file_mb=settings.max_file_mb, traceback=shown)
     elif _hit_process_limit(outcome, example, settings):

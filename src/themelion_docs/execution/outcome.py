@@ -16,6 +16,7 @@ OutcomeKind = Literal[
     "timeout",        # wall-clock (or CPU) limit: the unit was killed
     "output-flood",   # far more output than kept: the unit was killed
     "process-limit",  # too many processes (tracked without namespaces): killed
+    "disk-limit",     # the unit's folders outgrew the disk quota (checked without namespaces): killed
     "interrupted",    # not run: an earlier block of its session stopped the unit
     "infra-error",    # the runner itself failed; says nothing about the block
 ]

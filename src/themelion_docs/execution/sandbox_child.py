@@ -79,7 +79,9 @@ PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_KEEPCAPS = 8
 PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_RAISE = 2
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 
 CAP_DAC_READ_SEARCH = 2
@@ -90,6 +92,7 @@ SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 
 MAX_MESSAGE = 1 << 20  # requests are small
+NOBODY = 65534
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
@@ -243,7 +246,7 @@ def enter_masks(plan: list[list], aside_root: str, request: dict | None = None) 
             if request is not None:
                 # Here, as host root: inside the unit, without host root mapped, the
                 # run folder may be out of reach (e.g. under a 0700 pytest-of-root).
-                bind_run_dirs(request)
+                bind_run_dirs(request, host_root=True)
         except (OSError, SetupError) as exc:
             _check(_libc.setns(original, CLONE_NEWNS), "setns")  # the half-made namespace is dropped
             return str(exc)
@@ -268,12 +271,24 @@ def _remove(asides: list[str]) -> None:
 
 def drop_privileges(keep_read_search: bool) -> None:
     """Keep at most CAP_DAC_READ_SEARCH, in every set, for good."""
-    keep = {CAP_DAC_READ_SEARCH} if keep_read_search else set()
+    drop_bounding(keep_read_search)
+    keep_only(keep_read_search, ambient=False)
+
+
+def drop_bounding(keep_read_search: bool) -> None:
+    """Empty the bounding set but for CAP_DAC_READ_SEARCH if asked (needs CAP_SETPCAP: first)."""
     with open("/proc/sys/kernel/cap_last_cap") as f:
         last = int(f.read())
     for cap in range(last + 1):
-        if cap not in keep:
+        if cap != CAP_DAC_READ_SEARCH or not keep_read_search:
             prctl(PR_CAPBSET_DROP, cap)
+
+
+def keep_only(keep_read_search: bool, ambient: bool) -> None:
+    """Permitted, effective and inheritable sets: CAP_DAC_READ_SEARCH or nothing
+    (``ambient``: the capability also survives exec by a uid that is not 0, as a
+    block's ``python`` subprocess needs); then no new privileges, ever."""
+    keep = {CAP_DAC_READ_SEARCH} if keep_read_search else set()
     header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     for cap in keep:
@@ -283,7 +298,24 @@ def drop_privileges(keep_read_search: bool) -> None:
         data[cap // 32].inheritable |= bit
     _check(_libc.capset(ctypes.byref(header), data), "capset")
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    if ambient:
+        for cap in keep:
+            _check(_libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0), "prctl(ambient)")
     prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def become_nobody(keep_read_search: bool) -> None:
+    """Without namespaces, a build run as root: the block runs as ``nobody`` with no
+    capability but, when the interpreter sits where ``nobody`` cannot read
+    (/root at 0700), CAP_DAC_READ_SEARCH, which Landlock then confines to the
+    interpreter and the world-readable part of the system."""
+    drop_bounding(keep_read_search)
+    prctl(PR_SET_KEEPCAPS, 1)
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
+    prctl(PR_SET_KEEPCAPS, 0)
+    keep_only(keep_read_search, ambient=True)
 
 
 def apply_rlimits(limits: dict[str, list[int]]) -> None:
@@ -311,11 +343,219 @@ def enter_filesystem(request: dict) -> list[str]:
     return notes
 
 
-def bind_run_dirs(request: dict) -> None:
+def bind_run_dirs(request: dict, host_root: bool = False) -> None:
+    """The unit's writable folders as /tmp (and /var/tmp), /dev/shm and /run.
+
+    They live on one tmpfs mounted over the run root in the unit's own mount
+    namespace, sized by the unit's quota (bytes and inodes): a block that fills
+    it gets ENOSPC, nothing reaches the host's disk, nothing outlives the unit
+    (a mode-000 folder included), and /run (so /run/lock and the host's sockets
+    under /run) is the unit's own, empty."""
+    quota = request.get("quota")
+    if quota:
+        root = os.path.dirname(request["workdir"])
+        mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV,
+              f"size={quota['bytes']},nr_inodes={quota['inodes'] + 8},mode=0711")
+        owner = request.get("owner") if host_root else None  # inside the unit, mkdir gives its own uid
+        for directory in (request["workdir"], request["shmdir"], request["rundir"]):
+            os.mkdir(directory, 0o700)
+            if owner is not None:
+                os.chown(directory, owner, owner)
+        lock = os.path.join(request["rundir"], "lock")
+        os.mkdir(lock)
+        os.chmod(lock, 0o1777)
+        if owner is not None:
+            os.chown(lock, owner, owner)
     # /tmp last: the sources usually live under the host's /tmp, hidden once it is covered
-    for target, source in (("/dev/shm", request["shmdir"]), ("/var/tmp", request["workdir"]), ("/tmp", request["workdir"])):
+    dirs = [("/dev/shm", request["shmdir"]), ("/var/tmp", request["workdir"]), ("/tmp", request["workdir"])]
+    if request.get("rundir") and os.path.isdir(request["rundir"]):
+        dirs.insert(0, ("/run", request["rundir"]))
+    for target, source in dirs:
         if os.path.isdir(target):
             mount(source, target, None, MS_BIND | MS_REC)
+
+
+# ---------------------------------------------------------------- landlock
+#
+# Namespaces hide the host's processes and network; they do not keep a block
+# from the build's files when the sandbox's uid is the builder's own (a build
+# not run as root), and there are none with namespaces="off". Landlock (an
+# unprivileged LSM, Linux 5.13+) does, in every mode: the worker restricts
+# itself, before any block runs, to reading the system and the interpreter and
+# writing only its run folders. The project, the cache, the site output and
+# $HOME are then out of reach (EACCES), whoever owns them. From ABI 6 it also
+# keeps signals and abstract unix sockets inside the unit (a block can neither
+# kill the builder nor talk to a host daemon's abstract socket). Connecting to
+# a unix socket that is a file is not a Landlock right (up to ABI 7): in
+# namespace mode the unit's /tmp, /var/tmp, /dev/shm and /run are its own, so
+# the usual places of such sockets are empty.
+
+LL_EXECUTE, LL_WRITE_FILE, LL_READ_FILE, LL_READ_DIR = 1, 2, 4, 8
+LL_TRUNCATE, LL_IOCTL_DEV = 1 << 14, 1 << 15
+LL_FILE_ONLY = LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | LL_TRUNCATE | LL_IOCTL_DEV  # what a file rule may hold
+LL_READ = LL_EXECUTE | LL_READ_FILE | LL_READ_DIR
+LL_SCOPE_ABSTRACT_UNIX_SOCKET, LL_SCOPE_SIGNAL = 1, 2
+LL_CREATE_RULESET_VERSION = 1
+LL_RULE_PATH_BENEATH = 1
+# landlock_create_ruleset, landlock_add_rule, landlock_restrict_self: the same
+# numbers on every architecture (allocated after the syscall tables were unified)
+LL_SYSCALLS = (444, 445, 446)
+SYSTEM_READ = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/proc", "/sys"]
+DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"]
+"""The devices a block may open (read and write); /dev itself can only be listed."""
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1  # struct landlock_path_beneath_attr is packed
+    _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+_libc.syscall.restype = ctypes.c_long
+
+
+def landlock_abi() -> int:
+    """The Landlock ABI of this kernel, 0 when it has none (or it is disabled)."""
+    abi = _libc.syscall(ctypes.c_long(LL_SYSCALLS[0]), None, ctypes.c_size_t(0),
+                        ctypes.c_uint32(LL_CREATE_RULESET_VERSION))
+    return max(abi, 0)
+
+
+def landlock_rights(abi: int) -> int:
+    """Every filesystem right this ABI knows: all of them are handled (denied unless a rule grants them)."""
+    rights = (1 << 13) - 1  # ABI 1: execute ... make_sym
+    if abi >= 2:
+        rights |= 1 << 13  # refer (ABI 1 never allows moving a file to another folder)
+    if abi >= 3:
+        rights |= LL_TRUNCATE
+    if abi >= 5:
+        rights |= LL_IOCTL_DEV
+    return rights  # ABI 4 adds only network rights, 6 scopes, 7 audit flags
+
+
+def landlock_scopes(abi: int) -> int:
+    return LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL if abi >= 6 else 0
+
+
+def read_paths(node: str | None = None) -> list[str]:
+    """What a block may read: the system, the interpreter (with its site-packages), Node."""
+    import sysconfig
+
+    paths = SYSTEM_READ + [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]
+    paths += list(sysconfig.get_paths().values())
+    paths += [p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)]
+    for path in list(paths):
+        if "/.pyenv/" in path:  # pyenv's shims and version files, as ``python`` on PATH needs them
+            paths.append(path[: path.index("/.pyenv/") + len("/.pyenv")])
+    if node:
+        real = os.path.realpath(node)
+        paths += [real, os.path.dirname(os.path.dirname(real))]  # e.g. ~/.nvm/versions/node/vX (bin, lib)
+    return list(dict.fromkeys(p for p in paths if p and os.path.isabs(p)))
+
+
+def world_readable_parts(top: str, budget: int = 20000) -> tuple[list[str], list[str]]:
+    """``(readable, listable)``: paths whose trees together hold exactly what any
+    user may read under ``top``, and the folders above them that may be listed.
+
+    For a unit that keeps CAP_DAC_READ_SEARCH: a rule on all of /etc would let
+    the capability open /etc/shadow or the SSH host keys. ``budget`` bounds the
+    walk (an unusual tree is then only listable)."""
+    readable: list[str] = []
+    listable: list[str] = []
+    seen = 0
+
+    def whole(path: str) -> bool:
+        nonlocal seen
+        seen += 1
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        if stat_is_link(info.st_mode):
+            return True  # resolved elsewhere, where the rules of its target apply
+        if not stat_is_dir(info.st_mode):
+            return bool(info.st_mode & 0o004)
+        if info.st_mode & 0o005 != 0o005 or seen > budget:
+            return False
+        try:
+            children = sorted(os.listdir(path))
+        except OSError:
+            return False
+        verdicts = [(os.path.join(path, c), whole(os.path.join(path, c))) for c in children]
+        if all(ok for _child, ok in verdicts):
+            return True
+        listable.append(path)
+        readable.extend(child for child, ok in verdicts if ok)
+        return False
+
+    if whole(top):
+        readable.append(top)
+    return readable, listable
+
+
+def stat_is_dir(mode: int) -> bool:
+    return mode & 0o170000 == 0o040000
+
+
+def stat_is_link(mode: int) -> bool:
+    return mode & 0o170000 == 0o120000
+
+
+def landlock_plan(config: dict, keep_read_search: bool) -> list[tuple[str, str]]:
+    """``[(path, "read" | "list"), ...]`` for ``apply_landlock`` (computed once per fork server)."""
+    key = "landlock_confined" if keep_read_search else "landlock_read"
+    if key not in config:
+        plan = [(path, "read") for path in read_paths(config.get("node"))]
+        if keep_read_search:  # the capability must not open what DAC keeps from others
+            plan = [(path, kind) for path, kind in plan if path not in ("/etc", "/sys")]
+            readable, listable = world_readable_parts("/etc")
+            plan += [(p, "read") for p in readable] + [(p, "list") for p in listable]
+            plan += [(p, "read") for p in ("/sys/fs/cgroup", "/sys/devices/system/cpu")]
+        config[key] = plan + [("/dev", "list")]
+    return config[key]
+
+
+def apply_landlock(plan: list[tuple[str, str]], writable: list[str]) -> int:
+    """Restrict this process and its descendants; returns the ABI used (0: none)."""
+    abi = landlock_abi()
+    if abi < 1:
+        return 0
+    rights = landlock_rights(abi)
+    scopes = landlock_scopes(abi)
+    attr = _RulesetAttr(rights, 0, scopes)
+    size = ctypes.sizeof(_RulesetAttr) if scopes else 8  # older kernels know only the first field
+    ruleset = _libc.syscall(ctypes.c_long(LL_SYSCALLS[0]), ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if ruleset < 0:
+        raise SetupError(f"landlock_create_ruleset: {os.strerror(ctypes.get_errno())}")
+    allowed = {"read": LL_READ, "list": LL_READ_DIR, "write": rights}
+    rules = plan + [(path, "write") for path in writable] + [(path, "write") for path in DEVICES]
+    try:
+        for path, kind in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # absent here (e.g. /lib32)
+            try:
+                access = allowed[kind]
+                if not stat_is_dir(os.fstat(fd).st_mode):
+                    access &= LL_FILE_ONLY
+                    if not access:
+                        continue
+                rule = _PathBeneath(access, fd)
+                if _libc.syscall(ctypes.c_long(LL_SYSCALLS[1]), ctypes.c_int(ruleset), ctypes.c_int(LL_RULE_PATH_BENEATH),
+                                 ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                    raise SetupError(f"landlock_add_rule {path}: {os.strerror(ctypes.get_errno())}")
+            finally:
+                os.close(fd)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        if _libc.syscall(ctypes.c_long(LL_SYSCALLS[2]), ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
+            raise SetupError(f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(ruleset)
+    return abi
 
 
 # ---------------------------------------------------------------- fork server
@@ -392,9 +632,16 @@ def gate_isolated(config: dict, request: dict, ctl: socket.socket, ready_w: int,
     except SetupError:
         os.write(ready_w, b"0")
         raise
+    # The fork server writes our uid map in /proc/PID: a builder that is not root
+    # can only do so while we are dumpable (joining the user namespace made us not).
+    # No block runs yet, and none ever sees this pid (it is outside the unit's
+    # pid namespace).
+    prctl(PR_SET_DUMPABLE, 1)
     os.write(ready_w, status)
     os.close(ready_w)
-    if os.read(go_r, 1) != b"g":
+    go = os.read(go_r, 1)
+    prctl(PR_SET_DUMPABLE, 0)
+    if go != b"g":
         raise SetupError("o servidor de processos não escreveu o mapa de usuários")
     os.close(go_r)
     theirs, work = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -467,14 +714,19 @@ def gate_plain(config: dict, request: dict, ctl: socket.socket, worker_module) -
     if worker == 0:
         theirs.close()
         os.setsid()
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         os.chdir(request["workdir"])
+        if os.geteuid() == 0:  # a build run as root: the block must not be root
+            request = request | {"keep_read_search": bool(config.get("plain_read_search"))}
+            become_nobody(request["keep_read_search"])
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid change, which clears it
         apply_rlimits(request["rlimits"])
         run_worker(config, request, ctl, work, worker_module, cwd=request["workdir"])
     work.close()
     send_started(ctl, worker, theirs, isolated=False)
     me = os.getpid()
     limit = request["max_processes"]
+    quota = request.get("quota_plain")
+    next_disk_check = 0.0
     exited = os.pidfd_open(worker)
     status = None
     while status is None:
@@ -483,9 +735,52 @@ def gate_plain(config: dict, request: dict, ctl: socket.socket, worker_module) -
         if status is None and len(descendants(me)) > limit:
             send(ctl, {"event": "process-limit", "limit": limit})
             status = kill_tree(me, worker)
+        if status is None and quota and time.monotonic() >= next_disk_check:
+            next_disk_check = time.monotonic() + DISK_CHECK_INTERVAL
+            used, inodes = disk_usage([request["workdir"], request["shmdir"]], quota["inodes"])
+            if used > quota["bytes"] or inodes > quota["inodes"]:
+                send(ctl, {"event": "disk-limit", "bytes": used, "inodes": inodes})
+                status = kill_tree(me, worker)
     send(ctl, {"event": "worker-exit", "status": status})
     kill_tree(me)
     send(ctl, {"event": "sandbox-exit", "status": 0})
+
+
+DISK_CHECK_INTERVAL = 0.1
+
+
+def disk_usage(paths: list[str], max_inodes: int) -> tuple[int, int]:
+    """Bytes allocated and entries under ``paths``; stops counting past ``max_inodes``.
+
+    Without namespaces the unit's folders are on the host's disk: the gate
+    measures them while the block runs. A folder its owner closed (mode 000)
+    is opened again first (we own it, or we are root)."""
+    used = inodes = 0
+    todo = list(paths)
+    while todo and inodes <= max_inodes:
+        path = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except PermissionError:
+            if os.geteuid() == 0:  # root reads any folder; chmod could follow a symlink swapped in
+                continue
+            try:
+                os.chmod(path, 0o700)  # as the block's own uid: at worst opens a folder of that uid to itself
+                entries = list(os.scandir(path))
+            except OSError:
+                continue
+        except OSError:
+            continue
+        for entry in entries:
+            inodes += 1
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            used += info.st_blocks * 512
+            if stat_is_dir(info.st_mode):
+                todo.append(entry.path)
+    return used, inodes
 
 
 def _reap(worker: int | None = None) -> int | None:
@@ -559,6 +854,11 @@ def run_worker(config: dict, request: dict, ctl: socket.socket, work: socket.soc
     os.environ.clear()
     os.environ.update(request["env"])
     prctl(PR_SET_DUMPABLE, 1)  # like any program (init and the gate stay undumpable)
+    if request["namespaces"]:  # the unit's own folders (see bind_run_dirs)
+        writable = [cwd, "/var/tmp", "/dev/shm"] + (["/run"] if request.get("rundir") else [])
+    else:  # the host's /dev/shm: POSIX semaphores and shared memory live there
+        writable = [cwd, request["shmdir"], "/dev/shm"]
+    apply_landlock(landlock_plan(config, request["keep_read_search"]), writable)
     try:
         worker.serve(work, devnull=devnull, cwd=cwd, node=config.get("node"), node_runner=config["node_runner"])
     except BaseException:  # noqa: BLE001
@@ -740,6 +1040,22 @@ def _readable(paths: list[tuple[str, int]]) -> bool:
     return all(os.access(path, mode) for path, mode in paths)
 
 
+def nobody_can_read(paths: list[str]) -> bool:
+    """Whether ``nobody`` reaches ``paths`` (asked in a child that becomes nobody)."""
+    modes = _access_modes(paths)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(NOBODY, NOBODY, NOBODY)
+            os.setresuid(NOBODY, NOBODY, NOBODY)
+            os._exit(0 if _readable(modes) else 1)
+        except BaseException:  # noqa: BLE001
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 def main() -> None:
     mode = sys.argv[1]
     config = json.loads(sys.argv[2])
@@ -757,6 +1073,12 @@ def main() -> None:
             config["node_runner"] = runner.read()
     except OSError:
         config["node_runner"] = ""
+    # What Landlock lets a unit read, once for every unit (the walk of /etc only
+    # matters to a unit that keeps CAP_DAC_READ_SEARCH, which only root can give).
+    landlock_plan(config, False)
+    if os.geteuid() == 0:
+        config["plain_read_search"] = not nobody_can_read(_interpreter_paths() + ([config["node"]] if config.get("node") else []))
+        landlock_plan(config, True)
     preload(config.get("preload", ()))
     server = socket.socket(fileno=int(sys.argv[3]))
     serve(config, server, worker)

@@ -46,6 +46,11 @@ class RunnerSettings:
     """Processes and threads a unit may hold at once (a fence may ask for more with ``processes``)."""
     processes_ceiling: int = 512
     """Largest ``processes`` a fence may ask for."""
+    disk_mb: int = 256
+    """Disk a unit may fill in its writable folders (/tmp, /var/tmp, /dev/shm, /run), in MiB:
+    a tmpfs of this size with namespaces, a check while the block runs without."""
+    max_files: int = 20000
+    """Files and folders a unit may create there (the tmpfs's inodes)."""
     cache_dir: Path | None = None
     """Where results are cached (one JSON file per example); None disables the cache."""
     refresh: bool = False

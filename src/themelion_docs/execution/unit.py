@@ -27,12 +27,12 @@ import socket
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from .capture import BoundedBuffer
 from .forkserver import ForkServer, ForkServerError, base_environment
-from .isolation import Isolation
+from .isolation import NOBODY, Isolation
 from .outcome import Outcome
 from .settings import RunnerSettings
 
@@ -81,24 +81,52 @@ def run_unit(server: ForkServer, isolation: Isolation, jobs: Sequence[BlockJob],
         except ForkServerError as exc:
             return UnitRun(outcomes=[Outcome("infra-error", problem=str(exc)) for _ in jobs])
         with ctl, _Unit(ctl, isolation, settings, request["env"]["THEMELION_RUN"]) as unit:
+            unit.quota_dirs = [request["workdir"], request["shmdir"]] if request["quota_plain"] else []
             return unit.run(jobs)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
+
+
+def remove_tree(root: str) -> bool:
+    """Remove a run root whatever the block left there; True when it is gone.
+
+    A block may close a folder of its own (mode 000, or 0500 to keep its files):
+    a builder that is not root cannot then list or empty it. We own every folder
+    there (or are root), so each one that refuses is opened again and retried."""
+    def reopen(function, path, _exc_info) -> None:
+        if os.geteuid() == 0:
+            return  # root is never refused (and must not chmod where a symlink may point)
+        for folder in (os.path.dirname(path), path):
+            try:
+                if os.path.isdir(folder) and not os.path.islink(folder):
+                    os.chmod(folder, 0o700)
+            except OSError:
+                pass
+    for _attempt in range(64):  # each pass opens one more level of closed folders
+        shutil.rmtree(root, onerror=reopen)
+        if not os.path.lexists(root):
+            return True
+    return False
 
 
 def make_run_root() -> str:
-    """A private directory per unit: ``work`` (cwd, /tmp) and ``shm`` (/dev/shm)."""
+    """A private directory per unit: ``work`` (cwd, /tmp), ``shm`` (/dev/shm), ``run`` (/run)."""
     root = tempfile.mkdtemp(prefix="themelion-run-")
     os.chmod(root, 0o711)
     return root
 
 
 def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], settings: RunnerSettings) -> dict:
-    work, shm = os.path.join(root, "work"), os.path.join(root, "shm")
-    for directory in (work, shm):
-        os.mkdir(directory, 0o700)
-        if isolation.namespaces and os.geteuid() == 0:
-            os.chown(directory, isolation.outer_uid, isolation.outer_uid)
+    work, shm, run = os.path.join(root, "work"), os.path.join(root, "shm"), os.path.join(root, "run")
+    # Blocks of a build run as root never run as root: the unit's uid is the outer
+    # uid with namespaces, nobody without (see sandbox_child.become_nobody).
+    owner = (isolation.outer_uid if isolation.namespaces else NOBODY) if os.geteuid() == 0 else None
+    quota = {"bytes": settings.disk_mb << 20, "inodes": settings.max_files}
+    if not isolation.namespaces:  # with namespaces, the unit mounts its own tmpfs there
+        for directory in (work, shm):
+            os.mkdir(directory, 0o700)
+            if owner is not None:
+                os.chown(directory, owner, owner)
     home = "/tmp" if isolation.namespaces else work
     env = base_environment() | {"HOME": home, "TMPDIR": home, "THEMELION_RUN": uuid.uuid4().hex}
     cpu = math.ceil(sum(job.timeout for job in jobs)) + 1
@@ -125,6 +153,10 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
         "fallback_id_map": isolation.fallback_id_map,  # if that masking fails: keep the capability instead
         "workdir": work,
         "shmdir": shm,
+        "rundir": run if isolation.namespaces else None,
+        "owner": owner,
+        "quota": quota if isolation.namespaces else None,  # a tmpfs of this size holds the run folders
+        "quota_plain": None if isolation.namespaces else quota,  # the gate measures the folders
         "env": env,
         "rlimits": rlimits,
         "max_processes": max_processes,
@@ -153,6 +185,9 @@ class _Unit:
         self.exit_status: int | None = None
         self.problem = ""
         self.process_limit = False
+        self.disk_limit = False
+        self.quota_dirs: list[str] = []
+        """Without namespaces: the unit's folders on the host's disk, measured after each block."""
         self.notes: list[str] = []
         self.isolated = False
 
@@ -278,6 +313,8 @@ class _Unit:
             self.dead = True
         elif kind == "process-limit":
             self.process_limit = True
+        elif kind == "disk-limit":
+            self.disk_limit = True
         elif kind in ("setup-error", "internal-error"):
             message = event.get("message")
             self.problem = message[:MAX_NOTE_CHARS * 4] if isinstance(message, str) else kind
@@ -299,12 +336,19 @@ class _Unit:
                 run.outcomes.append(Outcome("interrupted", interrupted_by=stopped_by))
                 continue
             outcome = self._run_block(job)
+            if self.quota_dirs and outcome.kind in ("finished", "exited") and self._over_quota():
+                self.kill()  # what the gate's checks did not catch while it ran (a block faster than them)
+                outcome = replace(outcome, kind="disk-limit")
             run.outcomes.append(outcome)
             if self.dead or (outcome.failed and job.stops_unit_on_failure) or outcome.kind == "infra-error":
                 stopped_by = job.index
         run.isolated = self.isolated
         run.notes = self.notes
         return run
+
+    def _over_quota(self) -> bool:
+        used, inodes = disk_usage(self.quota_dirs, self.settings.max_files)
+        return used > self.settings.disk_mb << 20 or inodes > self.settings.max_files
 
     def _wait_ready(self) -> bool:
         deadline = time.monotonic() + SETUP_TIMEOUT
@@ -411,6 +455,8 @@ class _Unit:
             return Outcome("exited", exit_code=-signal.SIGKILL, problem=self.violation, **common)
         if self.process_limit:
             return Outcome("process-limit", **common)
+        if self.disk_limit:
+            return Outcome("disk-limit", **common)
         if answer is not None:
             if answer.get("internal"):
                 return Outcome("infra-error", problem=answer.get("traceback", ""), **common)
@@ -485,6 +531,38 @@ def _registered(sel: selectors.BaseSelector, fd: int) -> bool:
         return True
     except KeyError:
         return False
+
+
+def disk_usage(paths: Sequence[str], max_inodes: int) -> tuple[int, int]:
+    """Bytes allocated and entries under ``paths``, counting stops past ``max_inodes``
+    (the gate's ``sandbox_child.disk_usage``, here after a block). A folder the block
+    closed (mode 000) is opened again: we own it, or are root."""
+    used = inodes = 0
+    todo = list(paths)
+    while todo and inodes <= max_inodes:
+        path = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except PermissionError:
+            if os.geteuid() == 0:  # root reads any folder; chmod could follow a symlink swapped in
+                continue
+            try:
+                os.chmod(path, 0o700)  # as the block's own uid: at worst opens a folder of that uid to itself
+                entries = list(os.scandir(path))
+            except OSError:
+                continue
+        except OSError:
+            continue
+        for entry in entries:
+            inodes += 1
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            used += info.st_blocks * 512
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+    return used, inodes
 
 
 def kill_marked(marker: str) -> int:

@@ -76,6 +76,10 @@ def serve(ctl: socket.socket, devnull: int, cwd: str, node: str | None, node_run
         _send(ctl, result)
 
 
+SCRIPT = "exemplo.py"
+"""What ``__file__`` names, in the work directory, as for ``python exemplo.py`` (the file itself does not exist)."""
+
+
 M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
 THREAD_STACK = 2 << 20
@@ -106,6 +110,10 @@ def run_python(request: dict, main: types.ModuleType) -> dict:
     filename = f"<themelion:{request['index']}>"
     source = request["code"]
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    if "__themelion_started__" not in _state:  # once per unit: a block may delete or change it, as in a script
+        _state["__themelion_started__"] = True
+        main.__dict__.setdefault("__file__", os.path.join(os.getcwd(), SCRIPT))
+        main.__dict__.setdefault("__cached__", None)
     result: dict = {"exit_code": 0}
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
@@ -115,8 +123,11 @@ def run_python(request: dict, main: types.ModuleType) -> dict:
     except BaseException as exc:  # noqa: BLE001 - that is the point
         result = _failure(exc)
     if request.get("last"):
-        _finish_program()
+        _finish_program(main)
     return result
+
+
+_state: dict = {}
 
 
 def _system_exit(exc: SystemExit) -> dict:
@@ -148,8 +159,10 @@ def _failure(exc: BaseException) -> dict:
     return result
 
 
-def _finish_program() -> None:
-    """What the interpreter does at exit: wait for threads, run atexit."""
+def _finish_program(main: types.ModuleType) -> None:
+    """What the interpreter does at exit: wait for threads, run atexit, then drop
+    the program's globals, so that the ``__del__`` of the objects only they held
+    runs (an exception there is "ignored", printed on stderr, as in CPython)."""
     threading = sys.modules.get("threading")
     if threading is not None:
         try:
@@ -162,6 +175,24 @@ def _finish_program() -> None:
         atexit._run_exitfuncs()
     except Exception:  # noqa: BLE001
         traceback.print_exc()
+    _clear_globals(main.__dict__)
+
+
+def _clear_globals(namespace: dict) -> None:
+    """Like CPython's finalization of ``__main__``: names starting with one
+    underscore first, then the others (``__builtins__`` stays), then a collection
+    for what is left in reference cycles."""
+    import gc
+
+    for private in (True, False):
+        for name in list(namespace):
+            if name == "__builtins__" or (private and not (name.startswith("_") and not name.startswith("__"))):
+                continue
+            try:
+                namespace[name] = None
+            except Exception:  # noqa: BLE001 - a __del__ raising is reported by the unraisable hook
+                pass
+    gc.collect()
 
 
 def _count_tasks() -> int:
