@@ -267,7 +267,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         return catalog
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        """A module's lessons go after its index.md in the nav, in module order; prev/next stay in the module."""
+        """A module's lessons go after its index.md in the nav, in module order; prev/next run through the whole room."""
         if not self.config.enabled or not self.pages:
             return nav
         catalog = self.site_catalog()

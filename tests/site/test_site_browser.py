@@ -192,10 +192,18 @@ def test_home_screenshot(browser: object, server: str, artifacts: Path) -> None:
         visit.context.close()
 
 
-def test_lesson_footer_stays_inside_the_module(visit: Visit, lesson_url: str) -> None:
-    _go(visit, lesson_url)
-    for link in visit.page.locator("nav.md-footer__inner a.md-footer__link").all():
-        assert "/protocolos/" in link.evaluate("a => a.href"), "anterior/próxima devem ser do mesmo módulo"
+def test_lesson_footer_crosses_into_the_next_module(visit: Visit, server: str, site_dir: Path) -> None:
+    """The last lesson of protocolos leads to the first of apis, and apis' first leads back."""
+    _go(visit, server + "backend/protocolos/index.html")
+    last = visit.page.locator("article a.themelion-lessons__title").last.get_attribute("href")
+    _go(visit, server + "backend/protocolos/" + last)
+    following = visit.page.locator("nav.md-footer__inner a.md-footer__link--next")
+    assert "/apis/" in following.evaluate("a => a.href"), "a última lição do módulo leva ao próximo módulo"
+    following.click()
+    visit.page.wait_for_url(re.compile(r"/apis/"))
+    back = visit.page.locator("nav.md-footer__inner a.md-footer__link--prev")
+    assert back.evaluate("a => a.href").endswith("protocolos/" + last)
+    assert visit.errors == []
 
 
 AXE_PAGES = ["", "backend/index.html", "backend/protocolos/index.html", "tags.html", LESSON]

@@ -225,3 +225,31 @@ def test_lesson_pages_show_no_raw_fence_markers(site_dir: Path) -> None:
     assert len(lessons) >= 9
     for page in lessons:
         assert "```" not in PRE_BLOCK.sub("", page.read_text(encoding="utf-8")), page.name
+
+
+ROOM_ORDER = ["protocolos", "apis", "autenticacao", "arquitetura", "concorrencia", "mensageria", "performance"]
+FOOTER_LINK = re.compile(r'<a href="([^"]+)" class="md-footer__link md-footer__link--(prev|next)"')
+
+
+def _footer(page: Path) -> dict[str, Path]:
+    html = page.read_text(encoding="utf-8")
+    return {kind: (page.parent / href).resolve() for href, kind in FOOTER_LINK.findall(html)}
+
+
+def test_previous_and_next_make_the_room_one_path(site_dir: Path) -> None:
+    """From the first lesson, «próxima» visits every lesson once, modules in the room's order, and
+    «anterior» walks the same path back: a module's last lesson leads to the next module's first."""
+    backend = site_dir / "backend"
+    lessons = {p.resolve() for p in backend.glob("*/*.html") if p.name != "index.html"}
+    first = [p for p in lessons if "next" in _footer(p) and _footer(p).get("prev") not in lessons]
+    assert len(first) == 1, f"esperada uma só primeira lição, achei {sorted(p.name for p in first)}"
+    path = [first[0]]
+    while (after := _footer(path[-1]).get("next")) in lessons:
+        assert after not in path, f"ciclo em {after.name}"
+        assert _footer(after).get("prev") == path[-1], f"{after.name}: «anterior» não volta a {path[-1].name}"
+        path.append(after)
+    assert set(path) == lessons, f"fora do caminho: {sorted(p.name for p in lessons - set(path))}"
+    modules = [p.parent.name for p in path]
+    assert modules == sorted(modules, key=ROOM_ORDER.index), modules
+    crossings = [(a, b) for a, b in zip(path, path[1:]) if a.parent != b.parent]
+    assert len(crossings) == len(dict.fromkeys(modules)) - 1

@@ -90,12 +90,15 @@ def test_lessons_are_grouped_by_module_in_front_matter_order(catalog) -> None:
     assert [module.slug for module in catalog.modules] == ["protocolos", "apis"]
 
 
-def test_previous_and_next_stay_inside_the_module(catalog) -> None:
+def test_previous_and_next_cross_module_boundaries(catalog) -> None:
     before, after = catalog.neighbours("protocolos/http")
     assert before is None and after.lesson_id == "protocolos/websockets"
+    # The last lesson of a module leads to the first lesson of the next module, and back.
     before, after = catalog.neighbours("protocolos/grpc")
-    assert before.lesson_id == "protocolos/websockets" and after is None
-    assert catalog.neighbours("apis/rest") == (None, None)
+    assert before.lesson_id == "protocolos/websockets" and after.lesson_id == "apis/rest"
+    before, after = catalog.neighbours("apis/rest")
+    assert before.lesson_id == "protocolos/grpc" and after is None
+    assert catalog.neighbours("apis/inexistente") == (None, None)
 
 
 def test_bad_front_matter_still_gives_a_card() -> None:

@@ -77,15 +77,19 @@ class Catalog:
         return next((module for module in self.modules if module.slug == slug), None)
 
     def neighbours(self, lesson_id: str) -> tuple[LessonCard | None, LessonCard | None]:
-        """Previous and next lesson inside the same module (None at either end)."""
-        for module in self.modules:
-            ids = [card.lesson_id for card in module.lessons]
-            if lesson_id in ids:
-                index = ids.index(lesson_id)
-                before = module.lessons[index - 1] if index > 0 else None
-                after = module.lessons[index + 1] if index + 1 < len(ids) else None
-                return before, after
-        return None, None
+        """Previous and next lesson along the whole room (None only at the room's two ends).
+
+        The room is one path: the last lesson of a module leads to the first
+        lesson of the next module that has lessons, and back.
+        """
+        lessons = self.lessons
+        ids = [card.lesson_id for card in lessons]
+        if lesson_id not in ids:
+            return None, None
+        index = ids.index(lesson_id)
+        before = lessons[index - 1] if index > 0 else None
+        after = lessons[index + 1] if index + 1 < len(lessons) else None
+        return before, after
 
     def position(self, lesson_id: str) -> tuple[int, int]:
         """1-based place of a lesson in its module and the module's size; (0, 0) when unknown."""
