@@ -3,7 +3,9 @@
 Pure: a report and the rule registry in, Markdown (dashboard) or an HTML
 fragment (status block at the end of a lesson) out. A checklist item's state
 on a page comes from the ``item`` field of the rule specs: ``erro`` when a
-rule of the item has an error there, ``dispensado`` when one is waived,
+rule of the item has an error there, ``pendente`` when one was not measured
+because a finding on the page silences it (L003, the scaffold's markers),
+``dispensado`` when one is waived,
 ``aviso`` when one has a warning, else ``ok``. Page info keys written by the
 example runner (``examples_run``, ``examples_passed``, ``ran_at``) are
 optional: a page without them shows "—".
@@ -21,8 +23,9 @@ from themelion_docs.report import CheckReport, PageReport, Waiver
 
 DASHBOARD_URI = "qualidade.md"
 # Words, not emoji: they read the same with any font and in a screen reader.
-STATE_LABELS = {"ok": "ok", "aviso": "aviso", "dispensado": "dispensado", "erro": "**erro**"}
-STATE_ORDER = ("erro", "dispensado", "aviso", "ok")  # the first that applies wins
+STATE_LABELS = {"ok": "ok", "aviso": "aviso", "dispensado": "dispensado", "pendente": "*pendente*",
+                "erro": "**erro**"}
+STATE_ORDER = ("erro", "pendente", "dispensado", "aviso", "ok")  # the first that applies wins
 MISSING = "—"
 
 
@@ -60,6 +63,13 @@ def item_states(page: PageReport, config: CheckConfig) -> dict[str, str]:
     for waiver in page.waivers:
         if waiver.code in item_of:
             found[item_of[waiver.code]].add("dispensado")
+    # A rule silenced on the page (L003: the scaffold's markers are still there) was not
+    # measured: its item is "pendente", never "ok".
+    for finding in page.findings:
+        spec = config.rules.get(finding.code)
+        for code in (spec.params.get("suppresses") or ()) if spec is not None else ():
+            if code in item_of:
+                found[item_of[code]].add("pendente")
     return {item: next((s for s in STATE_ORDER if s in states), "ok") for item, states in found.items()}
 
 
@@ -138,7 +148,8 @@ def dashboard_markdown(report: CheckReport, config: CheckConfig, linkable: Colle
                       [[_link(row, linkable), row.module, row.level, row.words, row.examples, str(row.errors),
                         str(row.warnings), str(len(row.waivers)), row.ran_at] for row in rows])
         out += ["", "## Checklist", "",
-                "Cada item está **erro** quando uma regra dele tem erro na lição, *dispensado* quando a lição "
+                "Cada item está **erro** quando uma regra dele tem erro na lição, *pendente* quando a lição ainda "
+                "tem marcadores do modelo (a regra não mede um rascunho), *dispensado* quando a lição "
                 "dispensa uma delas, *aviso* quando só há avisos e *ok* no resto. As regras de cada item estão "
                 "no [contrato](autores/contrato.md#4-o-checklist-de-qualidade).",
                 ""]

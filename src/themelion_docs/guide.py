@@ -22,6 +22,10 @@ from themelion_docs.rules.prose import Glossary, load_glossary
 PREFIX = "autores"
 TYPE_NAMES = {"text": "texto", "integer": "número inteiro", "text-list": "lista de textos",
               "mapping": "mapeamento `chave: motivo`"}
+# The guide's first copy-paste command creates this lesson: it must not exist in the room
+# (tests/authoring/test_guide.py checks it), or `themelion new` refuses it.
+EXAMPLE_TARGET = "apis/minha-licao"
+EXAMPLE_TITLE = "Minha lição: o que ela ensina"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,9 @@ def _context(config: CheckConfig, glossary: Glossary, specs: list[RuleSpec], doc
         "glossary": glossary,
         "lessons_dir": config.lessons_dir,
         "docs_hint": docs_hint,
+        # The guide's first copy-paste command: a lesson that does not exist in this room.
+        "example_target": EXAMPLE_TARGET,
+        "example_title": EXAMPLE_TITLE,
         "rule_links": rule_links,
         "runner": runner_findings(config),
     }

@@ -76,3 +76,27 @@ def test_cli_explain_by_code_and_name_and_unknown(cli, project):
     assert code == 0 and out2 == out
     code, _, err = cli("explain", "Z999")
     assert code == 2 and "regra desconhecida" in err
+
+
+def test_the_guides_first_command_works_in_this_repo():
+    """Issue 21: the first copy-paste command of /autores/ created a lesson that exists (jwt.md)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from themelion_docs.scaffold import parse_target
+
+    repo = Path(__file__).resolve().parents[2]
+    first = re.search(r"```bash\n(.*?)\n", PAGES["autores/index.md"]).group(1).strip()
+    argv = shlex.split(first)
+    assert argv[:2] == ["themelion", "new"] and "--title" in argv
+    module, slug = parse_target(argv[2], CONFIG)  # a module of the room, a valid slug
+    assert not (repo / "content" / CONFIG.lessons_dir / module / f"{slug}.md").exists()
+    assert f"content/{CONFIG.lessons_dir}/{module}/{slug}.md" in PAGES["autores/index.md"]
+
+
+def test_gitignore_keeps_the_virtualenv_out():
+    from pathlib import Path
+
+    lines = (Path(__file__).resolve().parents[2] / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".venv/" in lines

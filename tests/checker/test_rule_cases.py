@@ -186,6 +186,8 @@ CASES = [
          at="O módulo padrão", says="prefira «resposta»"),
     Case("L003", edit("## Quando usar\n", "## Quando usar\n\nTODO(themelion): compare com HTTP/2.\n"),
          at="TODO(themelion)", says="`## Quando usar` ainda tem 1 marcador(es)"),
+    Case("L004", edit("## Quando usar\n", "## Quando usar\n\nnome do erro 1\n"),
+         at="nome do erro 1", says="«nome do erro 1»"),
     # ----------------------------------------------------------- other pages
     Case("P001", alone(NON_LESSON, "---\ntitle: Protocolos\nobjectives: [Explicar]\n---\n\n# Protocolos\n"),
          at="objectives:", says="`objectives`"),

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from themelion_docs.findings import Finding
 from themelion_docs.lesson import Lesson, normalize_title
+from themelion_docs.placeholders import content_lesson, is_placeholder
 from themelion_docs.rules import lesson_rule
 from themelion_docs.rules.context import Context, Page
 from themelion_docs.text import (
@@ -16,6 +17,14 @@ from themelion_docs.text import (
     has_digit,
     magnitude_spread,
 )
+
+
+def content(page: Page, context: Context) -> Lesson | None:
+    """The lesson as the checklist measures it: the scaffold's text (marker lines and
+    the template's instructions, see placeholders.py) does not count as content."""
+    if page.lesson is None:
+        return None
+    return content_lesson(page.lesson, str(context.params("L003")["marker"]))
 
 
 def section_index(lesson: Lesson, context: Context, key: str) -> int | None:
@@ -36,7 +45,7 @@ def _first_body_line(lesson: Lesson) -> int:
 
 @lesson_rule("Q010", "Q011")
 def depth(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or not lesson.sections:
         return
     minimum = context.params("Q010")["min_words"]
@@ -59,7 +68,7 @@ def _has_content(lesson: Lesson, position: int) -> bool:
 
 @lesson_rule("Q020")
 def sequence_diagram(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     position = section_index(lesson, context, "como-funciona") if lesson else None
     if position is None:
         return  # S001 already says the section is missing
@@ -70,7 +79,7 @@ def sequence_diagram(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q030")
 def security(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q030")
@@ -87,7 +96,7 @@ def security(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q040")
 def scale(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q040")
@@ -104,7 +113,7 @@ def scale(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q050")
 def failure_modes(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q050")
@@ -120,15 +129,16 @@ def failure_modes(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q060", "Q061")
 def trade_offs(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     position = section_index(lesson, context, "quando-usar") if lesson else None
     if position is None:
         return
     line = lesson.sections[position].line
     min_rows = context.params("Q060")["min_rows"]
     tables = [t for t in lesson.tables if t.section == position]
-    if not any(len(t.rows) >= min_rows for t in tables):
-        detail = f" (a maior tem {max(len(t.rows) for t in tables)})" if tables else ""
+    filled = [sum(1 for row in t.rows if any(cell.strip() for cell in row)) for t in tables]  # "| | |" is empty
+    if not any(count >= min_rows for count in filled):
+        detail = f" (a maior tem {max(filled)})" if tables else ""
         yield context.finding(page, "Q060", tables[0].line if tables else line, min_rows=min_rows, detail=detail)
     text = " ".join(p.text for p in lesson.section_prose(position))
     dimensions = context.params("Q061")["dimensions"]
@@ -139,7 +149,7 @@ def trade_offs(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q070")
 def implementations(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     position = section_index(lesson, context, "na-pratica") if lesson else None
     if position is None:
         return
@@ -164,7 +174,7 @@ def fences_under(lesson: Lesson, position: int, subsection: str) -> list:
 
 @lesson_rule("Q090", "Q091")
 def concreteness(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or not lesson.sections:
         return
     params = context.params("Q090")
@@ -192,7 +202,7 @@ def concreteness(page: Page, context: Context) -> Iterable[Finding]:
 
 @lesson_rule("Q100", "Q101")
 def sources(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     if lesson is None or lesson.front_matter.problem:
         return
     patterns = context.params("Q101")["patterns"]
@@ -209,7 +219,9 @@ def sources(page: Page, context: Context) -> Iterable[Finding]:
             yield context.finding(page, "Q101", line, where="`## Referências`")
     declared = lesson.front_matter.data.get("sources")
     texts = [s for s in declared if isinstance(s, str)] if isinstance(declared, list) else []  # F005 reports the rest
-    if texts and not _mentions_primary(" ".join(texts), patterns):
+    marker = str(context.params("L003")["marker"])
+    real = [s for s in texts if not is_placeholder(s, marker)]  # the scaffold's instruction is no source
+    if texts and not _mentions_primary(" ".join(real), patterns):
         yield context.finding(page, "Q101", lesson.front_matter.line_of("sources"), where="`sources` do front matter")
 
 
@@ -222,7 +234,7 @@ def _mentions_primary(text: str, patterns: list[str]) -> bool:
 
 @lesson_rule("Q110", "Q111")
 def common_mistakes(page: Page, context: Context) -> Iterable[Finding]:
-    lesson = page.lesson
+    lesson = content(page, context)
     position = section_index(lesson, context, "erros-comuns") if lesson else None
     if position is None:
         return

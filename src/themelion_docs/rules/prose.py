@@ -18,6 +18,7 @@ import yaml
 
 from themelion_docs.findings import Finding
 from themelion_docs.lesson import Lesson
+from themelion_docs.placeholders import leftovers
 from themelion_docs.rules import page_rule
 from themelion_docs.rules.checklist import section_index
 from themelion_docs.rules.context import Context, Page
@@ -149,3 +150,19 @@ def pending_placeholders(page: Page, context: Context) -> Iterable[Finding]:
     for placeholder in find_placeholders(lesson, marker):
         yield context.finding(page, "L003", placeholder.line, where=placeholder.where, count=placeholder.count,
                               marker=marker, suppresses=suppresses)
+
+
+@page_rule("L004")
+def scaffold_text(page: Page, context: Context) -> Iterable[Finding]:
+    """The template's instructions left without their marker (placeholders.py)."""
+    lesson = page.lesson
+    if lesson is None:
+        return
+    marker = str(context.params("L003")["marker"])
+    front_end = lesson.front_matter.end_line if lesson.front_matter.present else 0
+    groups: dict[str, list] = {}
+    for leftover in leftovers(lesson, marker):
+        groups.setdefault(_where(lesson, leftover.line, front_end), []).append(leftover)
+    for where, found in groups.items():
+        yield context.finding(page, "L004", found[0].line, where=where, count=len(found), line=found[0].line,
+                              text=found[0].text.strip(), marker=marker)

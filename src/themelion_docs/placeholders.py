@@ -1,0 +1,137 @@
+"""The scaffold's own instruction text, recognised in a lesson.
+
+``themelion new`` writes every part the author must write as
+``TODO(themelion): <instruction>`` (rule L003 finds the marker). An author who
+deletes only the marker keeps the instruction ("fonte primária 1, com link",
+"nome do erro 1"), and that text would satisfy the checklist rules that look
+for words such as RFC, OWASP or timeout. The phrases are not a second list
+kept by hand: they are read from the scaffold template itself (the packaged
+``data/templates/lesson.md.j2``, the same file as the project's
+``templates/lesson.md.j2``): each template line holding ``{{ marker }}``
+gives the instruction that follows it, up to its first parenthesis.
+
+Pure apart from reading the packaged template once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from themelion_docs.lesson import Lesson, parse
+from themelion_docs.text import fold
+
+TEMPLATE = ("data", "templates", "lesson.md.j2")
+MARKER_VARIABLE = re.compile(r"\{\{\s*marker\s*\}\}")
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")
+_STATEMENT = re.compile(r"\{%.*?%\}")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+MIN_WORDS = 3  # "fonte primária" alone is too common: keep the parenthesis then
+_VALUE = "\x00"  # stands for a Jinja expression (a number, a title) inside a phrase
+MIN_LETTERS = 8  # shorter leftovers ("| | |") are structure, not instructions
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # as the template writes it, "{n}" for each expression
+    pattern: re.Pattern[str]  # over folded text
+
+
+@dataclass(frozen=True)
+class Leftover:
+    line: int
+    text: str  # the lesson's own words that match the phrase
+
+
+def phrases_from_template(source: str) -> tuple[Phrase, ...]:
+    """Every instruction that follows ``{{ marker }}`` in the template source."""
+    found: dict[str, Phrase] = {}
+    for raw in _COMMENT.sub("", source).split("\n"):
+        match = MARKER_VARIABLE.search(raw)
+        if match is None:
+            continue
+        rest = _STATEMENT.sub("", raw[match.end():])
+        rest = _EXPRESSION.sub(_VALUE, rest)
+        rest = rest.lstrip(" :").strip().strip("\"'")
+        head = rest.split("(", 1)[0]
+        rest = (head if len(head.split()) >= MIN_WORDS else rest).rstrip(" .,;:").strip()
+        if sum(c.isalpha() for c in rest) < MIN_LETTERS:
+            continue
+        words = [re.escape(w).replace(_VALUE, r"\S+") for w in fold(rest).split()]
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+        found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern))
+    return tuple(found.values())
+
+
+@lru_cache(maxsize=1)
+def scaffold_phrases() -> tuple[Phrase, ...]:
+    source = resources.files("themelion_docs").joinpath(*TEMPLATE).read_text(encoding="utf-8")
+    return phrases_from_template(source)
+
+
+def match_phrase(text: str, phrases: tuple[Phrase, ...] | None = None) -> str | None:
+    """The part of ``text`` that is a scaffold instruction, as written there, or None."""
+    folded = fold(text)
+    for phrase in scaffold_phrases() if phrases is None else phrases:
+        found = phrase.pattern.search(folded)
+        if found:
+            # fold keeps the length of Latin text, so the span maps back to the original
+            return text[found.start():found.end()] if len(folded) == len(text) else folded[found.start():found.end()]
+    return None
+
+
+def _body_lines(lesson: Lesson) -> tuple[int, set[int]]:
+    front_end = lesson.front_matter.end_line if lesson.front_matter.present else 0
+    in_fence = {n for f in lesson.fences for n in range(f.line, f.end_line + 1)}
+    return front_end, in_fence
+
+
+def leftovers(lesson: Lesson, marker: str) -> list[Leftover]:
+    """Lines that hold a scaffold instruction without the marker (the marker is L003's)."""
+    found = []
+    for number, raw in enumerate(lesson.text.split("\n"), start=1):
+        text = _INLINE_CODE.sub("", raw)
+        if marker in raw:
+            continue
+        hit = match_phrase(text)
+        if hit:
+            found.append(Leftover(number, hit))
+    return found
+
+
+def placeholder_lines(lesson: Lesson, marker: str) -> frozenset[int]:
+    """Body lines outside code blocks that are scaffold text: the marker or an instruction."""
+    front_end, in_fence = _body_lines(lesson)
+    lines = set()
+    for number, raw in enumerate(lesson.text.split("\n"), start=1):
+        if number <= front_end or number in in_fence:
+            continue
+        text = _INLINE_CODE.sub("", raw)
+        if marker in text or match_phrase(text):
+            lines.add(number)
+    return frozenset(lines)
+
+
+def is_placeholder(text: str, marker: str) -> bool:
+    return marker in text or match_phrase(text) is not None
+
+
+def content_lesson(lesson: Lesson, marker: str) -> Lesson:
+    """The lesson as the checklist should measure it: scaffold text blanked out.
+
+    Lines keep their numbers (a blanked line is empty), code blocks are kept;
+    a lesson without scaffold text is returned as it is.
+    """
+    lines = placeholder_lines(lesson, marker)
+    if not lines:
+        return lesson
+    return _reparsed(lesson.path, lesson.text, lines)
+
+
+@lru_cache(maxsize=16)
+def _reparsed(path: str, text: str, lines: frozenset[int]) -> Lesson:
+    kept = ["" if number in lines else raw for number, raw in enumerate(text.split("\n"), start=1)]
+    return parse(path, "\n".join(kept))
