@@ -7,9 +7,10 @@ optional ``execute`` callable so the checker itself never starts processes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from themelion_docs.config import CheckConfig
 from themelion_docs.findings import Finding
@@ -40,6 +41,38 @@ class ExampleOutcome:
 Execute = Callable[[Sequence[Page]], tuple[Mapping[str, ExampleOutcome], Mapping[str, Any]]]
 
 
+class Memo(Protocol):
+    """Where the checker keeps per-page work between runs (see page_cache)."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+def digest(*parts: object) -> str:
+    text = "\0".join(part if isinstance(part, str) else repr(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def lesson_key(source: PageSource, salt: str) -> str:
+    """The parsed lesson depends on the page's path and bytes (and the parser: ``salt``)."""
+    return digest("lesson", salt, source.path, source.rel, hashlib.sha256(source.data).hexdigest())
+
+
+def rules_key(page: Page, config_print: str, corpus_print: str, statuses: Mapping[int, str] | None,
+              salt: str) -> str:
+    """The rules' findings depend on the page, the configuration, the corpus of front
+    matter (prerequisites, order) and the example statuses (the Testes rule)."""
+    text = page.lesson.text if page.lesson is not None else ""
+    return digest("rules", salt, page.path, page.rel, page.kind, page.lesson_id, page.module_dir,
+                  hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+                  config_print, corpus_print, None if statuses is None else sorted(statuses.items()))
+
+
+def fingerprint(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def classify(rel: str, config: CheckConfig) -> tuple[str, str | None, str | None]:
     """(kind, lesson_id, module_dir) from the path relative to docs_dir."""
     parts = PurePosixPath(rel).parts
@@ -48,7 +81,7 @@ def classify(rel: str, config: CheckConfig) -> tuple[str, str | None, str | None
     return "page", None, None
 
 
-def load_page(source: PageSource, config: CheckConfig) -> Page:
+def load_page(source: PageSource, config: CheckConfig, memo: Memo | None = None, salt: str = "") -> Page:
     kind, lesson_id, module_dir = classify(source.rel, config)
     base = dict(path=source.path, rel=source.rel, size=len(source.data), kind=kind,
                 lesson_id=lesson_id, module_dir=module_dir)
@@ -63,7 +96,14 @@ def load_page(source: PageSource, config: CheckConfig) -> Page:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         finding = config.rule("M001").finding(source.path, line, line=line, column=column)
         return Page(lesson=None, load_findings=(finding,), **base)
-    return Page(lesson=parse(source.path, text), **base)
+    if memo is None:
+        return Page(lesson=parse(source.path, text), **base)
+    key = lesson_key(source, salt)
+    lesson = memo.get(key)
+    if lesson is None:
+        lesson = parse(source.path, text)
+        memo.put(key, lesson)
+    return Page(lesson=lesson, **base)
 
 
 def build_corpus(pages: Sequence[Page], extra: Sequence[PageSource] = (), config: CheckConfig | None = None
@@ -107,15 +147,18 @@ def check_pages(
     corpus: Mapping[str, LessonEntry] | None = None,
     outcomes: Mapping[str, ExampleOutcome] | None = None,
     meta: Mapping[str, Any] | None = None,
+    memo: Memo | None = None,
+    salt: str = "",
 ) -> CheckReport:
     corpus = build_corpus(pages) if corpus is None else corpus
+    prints = (fingerprint(config), fingerprint(sorted(corpus.items()))) if memo is not None else None
     reports = []
     for page in sorted(pages, key=lambda p: p.path):
         outcome = outcomes.get(page.path) if outcomes is not None else None
         context = Context(config=config, corpus=corpus, results=outcome.statuses if outcome else None)
         findings = list(page.load_findings)
         if page.lesson is not None:
-            findings.extend(run_checks(page, context))
+            findings.extend(_rule_findings(page, context, memo, prints, salt))
         if outcome is not None:
             findings.extend(outcome.findings)
         findings = suppress([f for f in findings if config.is_enabled(f.code)], config)
@@ -130,16 +173,32 @@ def check_pages(
     return CheckReport(pages=tuple(reports), meta=dict(meta or {}))
 
 
+def _rule_findings(page: Page, context: Context, memo: Memo | None, prints: tuple[str, str] | None,
+                   salt: str) -> tuple[Finding, ...]:
+    if memo is None or prints is None:
+        return tuple(run_checks(page, context))
+    key = rules_key(page, prints[0], prints[1], context.results, salt)
+    found = memo.get(key)
+    if found is None:
+        found = tuple(run_checks(page, context))
+        memo.put(key, found)
+    return found
+
+
 def check_sources(
     sources: Sequence[PageSource],
     config: CheckConfig,
     context_sources: Sequence[PageSource] = (),
     execute: Execute | None = None,
+    memo: Memo | None = None,
+    salt: str = "",
 ) -> CheckReport:
-    pages = [load_page(source, config) for source in sources]
+    """``memo`` (with ``salt``, the tool's fingerprint) skips the parse and the rules of
+    pages whose inputs did not change; the report is the same either way."""
+    pages = [load_page(source, config, memo, salt) for source in sources]
     corpus = build_corpus(pages, context_sources, config)
     outcomes, meta = execute(pages) if execute is not None else (None, {"examples": "não executados"})
-    return check_pages(pages, config, corpus, outcomes, meta)
+    return check_pages(pages, config, corpus, outcomes, meta, memo, salt)
 
 
 def suppress(findings: Iterable[Finding], config: CheckConfig) -> list[Finding]:

@@ -219,9 +219,21 @@ def resolve_project(args: argparse.Namespace) -> Project:
     else:
         start = Path(args.paths[0]) if args.paths else Path.cwd()
         config_file = find_config(start if start.exists() else Path.cwd())
+        if config_file is None and not _only_files(args.paths):
+            where = start if start.exists() else Path.cwd()
+            raise UsageError(
+                f"nenhum projeto encontrado: não há mkdocs.yml em {_display(where.resolve())} nem nas pastas "
+                "acima, e sem projeto o themelion não sabe quais páginas verificar. Rode o comando dentro "
+                "do projeto (a pasta do mkdocs.yml ou uma subpasta), indique-o com `--config "
+                "caminho/mkdocs.yml` ou passe os arquivos .md um a um.")
     fallback = Path("content") if Path("content").is_dir() else Path.cwd()
     project = load_project(config_file, fallback)
     return project
+
+
+def _only_files(paths: Sequence[str]) -> bool:
+    """Explicit Markdown files: checked on their own, nothing is walked."""
+    return bool(paths) and all(Path(p).is_file() and p.endswith(".md") for p in paths)
 
 
 def config_for(project: Project, select: str, ignore: str) -> CheckConfig:
