@@ -9,6 +9,7 @@ of every failing page. Moving to another renderer means replacing this file.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.meta import get_data
 
 from themelion_docs.checker import PageSource, build_corpus, check_pages, load_page
+from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.examples import output_inserts
 from themelion_docs.render import rewrite
@@ -121,6 +123,9 @@ def missing_extensions_message(missing: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+_MEMOS: dict[Path, MemoryMemo] = {}
+
+
 class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def __init__(self) -> None:
         self.check_config: CheckConfig | None = None
@@ -149,18 +154,23 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         if not self.config.enabled or self.check_config is None:
             return files
         docs_dir = Path(config["docs_dir"])
+        root = Path(config["config_file_path"] or ".").parent
+        memo, salt = self._memo(root), tool_fingerprint()
         self.pages = {}
         for file in files.documentation_pages():
             data = Path(file.abs_src_path).read_bytes()
             source = PageSource(path=_display(docs_dir, file.src_uri), rel=file.src_uri, data=data)
-            self.pages[file.src_uri] = load_page(source, self.check_config)
+            self.pages[file.src_uri] = load_page(source, self.check_config, memo, salt)
         pages = list(self.pages.values())
         outcomes, meta = None, {"examples": "não executados"}
         self.examples = {}
         if self.config.execute:
             self.examples, meta = self._run_examples(pages, Path(config["config_file_path"] or ".").parent)
             outcomes = {path: page.outcome for path, page in self.examples.items()}
-        self.report = check_pages(pages, self.check_config, build_corpus(pages), outcomes, meta)
+        started = time.perf_counter()
+        self.report = check_pages(pages, self.check_config, build_corpus(pages), outcomes, meta, memo, salt)
+        log.debug("themelion: regras de %d páginas em %.3f s (memo: %s)", len(pages),
+                  time.perf_counter() - started, "sim" if memo is not None else "não")
         unreadable = set()
         for page in self.report.pages:
             for finding in page.findings:
@@ -215,6 +225,17 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         dashboard = files.get_file_from_path(DASHBOARD_URI)
         href = get_relative_url(dashboard.url, page.url) if dashboard is not None else None
         return html + "\n" + status_html(report, self.check_config, href)
+
+    def _memo(self, root: Path) -> MemoryMemo | None:
+        """One memo per cache folder for the whole process: ``mkdocs serve`` builds a new
+        plugin at every reload, and an unchanged page must still cost only a lookup."""
+        folder = self.config.cache_dir
+        if not folder:
+            return None
+        directory = (root / str(folder) / "pages").resolve()
+        if directory not in _MEMOS:
+            _MEMOS[directory] = MemoryMemo(FileMemo(directory))
+        return _MEMOS[directory]
 
     def _run_examples(self, pages: list[Page], root: Path) -> tuple[dict, dict]:
         # Imported here so that `execute: false` builds never touch the runner.

@@ -124,3 +124,25 @@ def test_prune_keeps_only_the_entries_of_the_last_whole_run(tmp_path, site):
     run(edited, memo)
     assert memo.prune() == 2  # the old lesson and its rules entry
     assert len([p for p in tmp_path.iterdir() if p.name != "memo.key"]) == 4
+
+
+def test_the_plugin_rebuild_of_an_unchanged_site_parses_nothing(tmp_path, good_text, monkeypatch):
+    """What `mkdocs serve` does on every reload: a new build in the same process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    from checker_helpers import HOME, write_site
+
+    write_site(tmp_path, {"index.md": HOME, GOOD_REL: good_text}, plugin="{execute: false}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    build(load_mkdocs_config(str(tmp_path / "mkdocs.yml")))
+    parsed = []
+    real_parse = checker.parse
+    monkeypatch.setattr(checker, "parse", lambda path, text: parsed.append(path) or real_parse(path, text))
+    build(load_mkdocs_config(str(tmp_path / "mkdocs.yml")))
+    assert parsed == []
+    lesson = tmp_path / "docs" / GOOD_REL
+    lesson.write_text(good_text + "\nUm parágrafo novo.\n", encoding="utf-8")
+    build(load_mkdocs_config(str(tmp_path / "mkdocs.yml")))
+    assert parsed == [f"docs/{GOOD_REL}"]
