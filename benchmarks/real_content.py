@@ -1,0 +1,157 @@
+"""Cold build of the real site against markdown-exec on the same blocks.
+
+Copies the project (mkdocs.yml, content/, templates/, pyproject.toml) into
+three folders and builds each one side by side, interleaved, several times:
+
+  themelion frio   the site as it is, with an empty example cache at every build:
+                   every block runs isolated (namespaces, limits, fork server)
+  markdown-exec    the themelion plugin swapped for pawamoy/markdown-exec, every
+                   runnable python fence turned into ``exec="on" source="above"``
+                   (sessions kept), so the same blocks run inside the build's own
+                   process; javascript blocks stay plain (markdown-exec has no Node)
+  desligado        themelion disabled and every fence reduced to its renderer
+                   options: the cost of the site itself
+
+Fences are found with the lesson model (markdown-it), never by pattern matching.
+Prints medians, min and max per variant and the ratios; the machine is noisy, so
+the ratios of medians measured in one run are the figures to quote.
+
+    python benchmarks/real_content.py [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from themelion_docs.execution import RUNNABLE_LANGUAGES
+from themelion_docs.fences import render_info
+from themelion_docs.lesson import parse
+
+REPO = Path(__file__).resolve().parents[1]
+COPIED = ("mkdocs.yml", "pyproject.toml", "content", "templates")
+EXEC = ' exec="on" source="above" result="text"'
+
+
+def rewrite_fences(text: str, variant: str) -> tuple[str, int, int]:
+    """The page with each runnable fence's opening line rewritten for ``variant``;
+    also how many python blocks will run and how many javascript blocks will not."""
+    lesson = parse("pagina.md", text)
+    lines = text.split("\n")
+    python = javascript = 0
+    for fence in lesson.fences:
+        runtime = RUNNABLE_LANGUAGES.get(fence.language.lower())
+        if runtime is None:
+            continue
+        options = fence.info.options
+        opening = lines[fence.line - 1]
+        indent = opening[: len(opening) - len(opening.lstrip())]
+        marker = opening.lstrip()[: len(opening.lstrip()) - len(opening.lstrip().lstrip("`~"))]
+        info = render_info(fence.language, options)
+        runs = options.get("run", "yes") != "no"
+        if variant == "markdown-exec" and runtime == "python" and runs:
+            session = f' session="{options["session"]}"' if options.get("session") else ""
+            info += EXEC + session
+            python += 1
+        elif runtime == "javascript" and runs:
+            javascript += 1
+        lines[fence.line - 1] = f"{indent}{marker}{info}"
+    return "\n".join(lines), python, javascript
+
+
+def swap_plugin(config: str, replacement: str) -> str:
+    """mkdocs.yml with the ``- themelion:`` plugin entry (and its options) replaced."""
+    out: list[str] = []
+    skipping_deeper_than: int | None = None
+    for line in config.split("\n"):
+        depth = len(line) - len(line.lstrip())
+        if skipping_deeper_than is not None:
+            if line.strip() and depth > skipping_deeper_than:
+                continue  # an option of the replaced entry
+            skipping_deeper_than = None
+        if line.strip() in ("- themelion:", "- themelion"):
+            out.append(" " * depth + replacement)
+            skipping_deeper_than = depth
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def make_variant(root: Path, variant: str) -> tuple[int, int]:
+    root.mkdir(parents=True)
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.exists():
+            shutil.copy2(source, root / name)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    if variant == "themelion frio":
+        config = swap_plugin(config, "- themelion: {cache_dir: .cache-cold, fail_on_error: false, "
+                                     "author_guide: true, dashboard: true}")
+    elif variant == "markdown-exec":
+        config = swap_plugin(config, "- markdown-exec")
+    else:
+        config = swap_plugin(config, "- themelion: {enabled: false}")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    python = javascript = 0
+    if variant == "themelion frio":
+        return python, javascript
+    for page in sorted((root / "content").rglob("*.md")):
+        text, ran, skipped = rewrite_fences(page.read_text(encoding="utf-8"), variant)
+        page.write_text(text, encoding="utf-8")
+        python, javascript = python + ran, javascript + skipped
+    return python, javascript
+
+
+def build(root: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
+                           "-d", str(root / "site")], cwd=root, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or not (root / "site" / "index.html").exists():
+        raise SystemExit(f"build falhou em {root}:\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="themelion-real-"))
+    try:
+        roots: dict[str, Path] = {}
+        counts: dict[str, tuple[int, int]] = {}
+        for variant in ("themelion frio", "markdown-exec", "desligado"):
+            roots[variant] = work / variant.replace(" ", "-")
+            counts[variant] = make_variant(roots[variant], variant)
+        samples: dict[str, list[float]] = {name: [] for name in roots}
+        for _ in range(args.repeats):
+            for name, root in roots.items():  # interleaved: noise hits every variant alike
+                shutil.rmtree(root / ".cache-cold", ignore_errors=True)
+                samples[name].append(build(root))
+        medians = {name: statistics.median(values) for name, values in samples.items()}
+        lessons = sum(1 for _ in (REPO / "content").rglob("*.md"))
+        python, javascript = counts["markdown-exec"]
+        print(f"conteúdo real: {lessons} páginas; markdown-exec executa {python} blocos python "
+              f"({javascript} blocos javascript ficam sem executar nele); {args.repeats} builds por variante")
+        print(f"{'variante':<18}{'mediana':>10}{'mín':>10}{'máx':>10}")
+        for name, values in samples.items():
+            print(f"{name:<18}{medians[name]:>9.2f}s{min(values):>9.2f}s{max(values):>9.2f}s")
+        print(f"frio / markdown-exec = {medians['themelion frio'] / medians['markdown-exec']:.2f}x  (meta <= 1,0x)")
+        print(f"frio / desligado     = {medians['themelion frio'] / medians['desligado']:.2f}x")
+        print(f"markdown-exec / desligado = {medians['markdown-exec'] / medians['desligado']:.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
