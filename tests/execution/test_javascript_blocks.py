@@ -104,6 +104,26 @@ print(1)
     assert report.node_available is False
 
 
+def test_without_node_one_warning_per_build_counts_the_other_blocks():
+    report = run_page("""
+```javascript
+console.log(1)
+```
+
+```javascript session="s"
+console.log(2)
+```
+
+```javascript session="s"
+console.log(3)
+```
+""", node="/nao/existe/node")
+    assert [r.status for r in report.results] == ["unavailable"] * 3
+    [warning] = [f for r in report.results for f in r.findings]
+    assert warning.line == 1
+    assert warning.message == "não executado: Node.js ausente (e mais 2 blocos javascript neste build)"
+
+
 # ---------------------------------------------------------------- sessions
 
 

@@ -78,12 +78,16 @@ def run_examples(
     results: list[ExampleResult | None] = [None] * len(examples)
     counter = _Counter(len(examples), progress)
 
+    without_node = [p for p, e in enumerate(examples) if e.run and e.language == "javascript" and node is None]
     for position, example in enumerate(examples):
         if not example.run:
             results[position] = ExampleResult(example, "not-run")
-        elif example.language == "javascript" and node is None:
-            warning = make_finding("E020", example.path, example.line)
-            results[position] = ExampleResult(example, "unavailable", findings=(warning,))
+        elif position in without_node:
+            # One warning per build, on the first such block, counting the others: every
+            # block still says "não executado" on its page, but the report is not a wall.
+            warning = make_finding("E020", example.path, example.line,
+                                   others=_others(len(without_node) - 1)) if position == without_node[0] else None
+            results[position] = ExampleResult(example, "unavailable", findings=(warning,) if warning else ())
 
     units = _plan_units(examples, results)
     pending: list[_Unit] = []
@@ -168,6 +172,12 @@ def _isolation(settings: RunnerSettings, node: str | None, detect: bool) -> Isol
         except OSError:
             pass  # the record only saves a probe next time
     return isolation
+
+
+def _others(count: int) -> str:
+    if count == 0:
+        return ""
+    return f" (e mais {count} bloco{'s' if count > 1 else ''} javascript neste build)"
 
 
 def _plan_units(examples: Sequence[Example], results: list[ExampleResult | None]) -> list[_Unit]:
