@@ -7,6 +7,7 @@ outcome comes from a fresh run or from the cache.
 from __future__ import annotations
 
 import errno as errnos
+import re
 import signal
 from dataclasses import dataclass
 from typing import Literal
@@ -94,6 +95,9 @@ def _judge_run(example, outcome, source, settings, stdout, stderr, traceback, at
     elif not outcome.failed:
         at(example.line, "E015", expect=example.expect)
         met = False
+    elif example.expect != "error" and outcome.exc_type != example.expect and _network(outcome):
+        _network_finding(where, outcome, at)
+        met = False
     elif example.expect != "error" and outcome.exc_type != example.expect:
         at(where, "E022", expect=example.expect, got=_what_ended(outcome), traceback=shown)
         met = False
@@ -124,10 +128,51 @@ def _failure(example, outcome, settings, where, shown, stderr, at) -> None:
     elif _hit_process_limit(outcome, example, settings):
         at(where, "E018", limit=example.processes or settings.max_processes,
            ceiling=settings.processes_ceiling, detail=f":\n{shown}")
+    elif _network(outcome):
+        _network_finding(where, outcome, at)
     else:
         exit_note = f" (código de saída {code})" if not outcome.exc_type or outcome.exc_type == "SystemExit" else ""
         text = shown if outcome.traceback else (trim(stderr) or "(sem saída de erro)")
         at(where, "E010", exit=exit_note, traceback=text, suggested_expect=outcome.exc_type or "error")
+
+
+# The sandbox has only loopback: no DNS, no route out. What a block that tries to leave
+# the machine gets, by errno, by exception class, or in the text of a wrapping exception
+# (urllib's URLError, httpx's ConnectError, Node's getaddrinfo errors keep only the text).
+_NO_ROUTE = {errnos.ENETUNREACH: "sem rota para a rede", errnos.EHOSTUNREACH: "sem rota para o host",
+             errnos.ENETDOWN: "rede indisponível"}
+_NETWORK_TEXT = (
+    (re.compile(r"gaierror|\[Errno -\d+\]|name resolution|Name or service not known|nodename nor servname"
+                r"|No address associated with hostname|getaddrinfo (?:EAI_AGAIN|ENOTFOUND)"),
+     "a resolução de nome (DNS) falhou"),
+    (re.compile(r"Network is unreachable|\[Errno 101\]|ENETUNREACH"), "sem rota para a rede"),
+    (re.compile(r"No route to host|\[Errno 113\]|EHOSTUNREACH"), "sem rota para o host"),
+)
+
+
+def _network(outcome: Outcome) -> str | None:
+    """What the block hit when it tried to leave the machine, or None."""
+    if outcome.errno in _NO_ROUTE:
+        return _NO_ROUTE[outcome.errno]
+    if outcome.exc_type == "gaierror":
+        return "a resolução de nome (DNS) falhou"
+    text = _last_error(outcome.traceback or outcome.stderr)
+    for pattern, what in _NETWORK_TEXT:
+        if text and pattern.search(text):
+            return what
+    return None
+
+
+def _last_error(text: str) -> str:
+    """The line that names the exception that ended the block (the last one of the traceback)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _network_finding(where: int, outcome: Outcome, at) -> None:
+    # Not the traceback: its 40 lines are urllib's or httpx's, the cause is the sandbox.
+    error = _last_error(outcome.traceback or outcome.stderr)
+    at(where, "E031", what=_network(outcome), error=error[:300])
 
 
 def _hit_process_limit(outcome: Outcome, example: Example, settings: RunnerSettings) -> bool:
