@@ -232,3 +232,125 @@ def test_pages_have_no_serious_accessibility_violations(browser: object, server:
     serious = {page: [v for v in found if v["impact"] in ("serious", "critical")] for page, found in report.items()}
     serious = {page: found for page, found in serious.items() if found}
     assert not serious, json.dumps(serious, ensure_ascii=False, indent=2)
+
+
+# -- wide blocks (issue 21): wrap toggle, buttons clear of code, diagrams, dashboard table ----
+
+SIZES = {"desktop": {"width": 1366, "height": 900}, "celular": PHONE}
+
+FIRST_LINE_OVERLAP = """pre => {
+  const nav = pre.querySelector(':scope > .md-code__nav');
+  const code = pre.querySelector(':scope > code');
+  if (!nav || !code || !nav.offsetWidth) return false;
+  const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let node, started = false;
+  while ((node = walker.nextNode())) {
+    if (!started) { range.setStart(node, 0); started = true; }
+    const cut = node.data.indexOf('\\n');
+    if (cut >= 0) { range.setEnd(node, cut); break; }
+    range.setEnd(node, node.data.length);
+  }
+  if (!started) return false;
+  const box = nav.getBoundingClientRect();
+  return [...range.getClientRects()].some(r => r.width > 0 && r.right > box.left && r.left < box.right
+                                             && r.bottom > box.top && r.top < box.bottom);
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "celular"])
+def test_wide_code_blocks_get_a_wrap_toggle_and_buttons_never_cover_code(browser: object, lesson_url: str,
+                                                                         size: str) -> None:
+    visit = open_visit(browser, viewport=SIZES[size])
+    try:
+        _go(visit, lesson_url)
+        visit.page.wait_for_selector("article pre > .md-code__nav")
+        blocks = visit.page.locator("article pre:not(.themelion-diagram__art):has(> code)")
+        overflows = blocks.evaluate_all("ps => ps.map(p => { const c = p.querySelector(':scope > code');"
+                                        " return c.scrollWidth > c.clientWidth + 1; })")
+        wide = [blocks.nth(i) for i, flag in enumerate(overflows) if flag]
+        if size == "desktop":
+            column = visit.page.evaluate("document.querySelector('article.md-content__inner').clientWidth")
+            assert column >= 800, f"coluna da lição estreita no desktop: {column}px"
+            assert len(wide) <= blocks.count() // 4, f"{len(wide)} de {blocks.count()} blocos rolam no desktop"
+        else:
+            assert wide, "no celular algum bloco da lição piloto é mais largo que a coluna"
+        covered = [i for i, hit in enumerate(blocks.evaluate_all(f"ps => ps.map({FIRST_LINE_OVERLAP})")) if hit]
+        assert covered == [], f"botões sobre a primeira linha dos blocos {covered}"
+        for block in wide:
+            toggle = block.locator(":scope > .md-code__nav > button.themelion-wrap-toggle")
+            assert toggle.is_visible(), "bloco largo sem o botão de quebrar linhas"
+            assert toggle.get_attribute("aria-label") == "Quebrar linhas longas"
+            assert toggle.get_attribute("aria-pressed") == "false"
+        if wide:
+            block = wide[0]
+            toggle = block.locator(":scope > .md-code__nav > button.themelion-wrap-toggle")
+            toggle.focus()
+            visit.page.keyboard.press("Enter")  # keyboard: a real <button>
+            assert toggle.get_attribute("aria-pressed") == "true"
+            assert block.evaluate("p => { const c = p.querySelector(':scope > code');"
+                                  " return c.scrollWidth <= c.clientWidth + 1; }"), "quebrado, ainda rola"
+            assert not block.evaluate(FIRST_LINE_OVERLAP)
+            visit.page.keyboard.press("Space")
+            assert toggle.get_attribute("aria-pressed") == "false"
+        narrow = [blocks.nth(i) for i, flag in enumerate(overflows) if not flag]
+        for block in narrow[:5]:
+            assert block.locator("button.themelion-wrap-toggle:visible").count() == 0
+        assert visit.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert visit.errors == []
+    finally:
+        visit.context.close()
+
+
+def test_wide_diagram_opens_full_screen_and_closes_with_escape(browser: object, lesson_url: str,
+                                                               artifacts: Path) -> None:
+    visit = open_visit(browser, viewport=PHONE)
+    try:
+        _go(visit, lesson_url)
+        button = visit.page.locator("figure.themelion-diagram button.themelion-diagram__expand:visible").first
+        assert button.inner_text() == "Ampliar diagrama"
+        lines = button.evaluate("b => b.closest('figure').querySelector('pre').textContent.split('\\n').length")
+        button.focus()
+        visit.page.keyboard.press("Enter")
+        dialog = visit.page.locator("dialog.themelion-diagram-dialog[open]")
+        assert dialog.count() == 1
+        assert dialog.get_attribute("aria-label").startswith("Diagrama ampliado: ")
+        art = dialog.locator("pre.themelion-diagram__art")
+        assert art.evaluate("p => p.textContent.split('\\n').length") == lines, "o diagrama ampliado está inteiro"
+        assert art.evaluate("e => getComputedStyle(e).whiteSpace") == "pre"
+        scroller = dialog.locator(".themelion-diagram-dialog__scroll")
+        assert scroller.evaluate("e => getComputedStyle(e).overflow") == "auto"
+        visit.page.screenshot(path=str(artifacts / "diagrama-ampliado-celular.png"))
+        visit.page.keyboard.press("Escape")
+        assert visit.page.locator("dialog.themelion-diagram-dialog").count() == 0
+        assert visit.page.evaluate("document.activeElement.classList.contains('themelion-diagram__expand')")
+        assert visit.errors == []
+    finally:
+        visit.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "celular"])
+def test_dashboard_table_scrolls_inside_its_own_box_with_readable_titles(browser: object, server: str,
+                                                                         site_dir: Path, size: str,
+                                                                         artifacts: Path) -> None:
+    if not (site_dir / "qualidade.html").is_file():
+        pytest.skip("painel de qualidade desligado")
+    visit = open_visit(browser, viewport=SIZES[size])
+    try:
+        _go(visit, server + "qualidade.html")
+        visit.page.screenshot(path=str(artifacts / f"painel-{size}.png"))
+        assert visit.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+            "a página do painel rola inteira na horizontal"
+        boxes = visit.page.locator("article .md-typeset__scrollwrap")
+        assert boxes.count() >= 1
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            right, overflow = box.evaluate("e => [e.getBoundingClientRect().right, getComputedStyle(e).overflowX]")
+            assert right <= SIZES[size]["width"] + 1 and overflow == "auto"
+            heights = box.locator("th").evaluate_all("ths => ths.map(th => th.getBoundingClientRect().height)")
+            assert max(heights) < 2 * min(heights) + 1, f"títulos de coluna quebrados: {heights}"
+            first = box.locator("tbody td:first-child").first
+            assert first.evaluate("e => e.getBoundingClientRect().width") >= 200, "coluna da lição estreita"
+        assert visit.errors == []
+    finally:
+        visit.context.close()
