@@ -16,6 +16,7 @@ from themelion_docs.checker import PageSource, check_sources
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.explain import explain_rule, rules_table
 from themelion_docs.baseline import BaselineError, apply_baseline, dump_baseline, parse_baseline
+from themelion_docs.guide import RuleLinks
 from themelion_docs.project import Project, ProjectError, find_config, load_project
 from themelion_docs.scaffold import ScaffoldError, create_lesson
 from themelion_docs.reports import FORMATS, render_report, render_text
@@ -117,13 +118,21 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     if baseline is not None:
         report = apply_baseline(report, baseline).report
-    formatted = render_report(args.format, report, config, hints=not args.no_hints)
+    links = rule_links(project)
+    formatted = render_report(args.format, report, config, hints=not args.no_hints, links=links)
     if args.output:
         write_file(args.output, formatted)
-        print(render_text(report, hints=not args.no_hints) + baseline_note(report, args.baseline), end="")
+        print(render_text(report, hints=not args.no_hints, links=links) + baseline_note(report, args.baseline),
+              end="")
     else:
         print(formatted + (baseline_note(report, args.baseline) if args.format == "text" else ""), end="")
     return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def rule_links(project: Project) -> RuleLinks:
+    """Where the rules' pages are on the project's site (mkdocs.yml), for the reports' links."""
+    return RuleLinks(site_url=project.site_url, directory_urls=project.directory_urls,
+                     published=bool(project.options.get("author_guide", False)))
 
 
 def read_baseline(name: str):

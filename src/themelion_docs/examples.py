@@ -82,6 +82,8 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
     hits, misses = getattr(run, "cache_hits", 0), getattr(run, "cache_misses", 0)
     passed = sum(1 for r in run.results if r.status == "passed")
     failed = sum(1 for r in run.results if r.status in ("failed", "timeout"))
+    build_errors = {(f.path, f.line) for _, findings in built.values() for f in findings if f.is_error}
+    counts = block_counts(run.results, build_errors)
     meta = {
         "examples": len(run.results),
         "examples_passed": passed,
@@ -91,10 +93,55 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         "network_isolated": run.network_isolated,
         "node_available": run.node_available,
         "python": run.python_version,
-        "examples_summary": (f"{len(run.results)} blocos, {passed} ok, {failed} com falha, "
-                             f"{hits} do cache; rede isolada: {'sim' if run.network_isolated else 'não'}"),
+        "examples_skipped": len(run.results) - passed - failed,
+        "examples_summary": (f"{blocks_text(counts)}; {hits} do cache; "
+                             f"rede isolada: {'sim' if run.network_isolated else 'não'}"),
     }
     return outcomes, meta
+
+
+# Every block is in exactly one of these, so the parts add up to the total.
+BLOCK_KINDS = (
+    ("passed", "ok"),
+    ("failed", "com falha"),
+    ("skipped", "pulados (run=\"no\")"),
+    ("invalid", "não executados por erro no bloco (opção inválida, dependência)"),
+    ("interrupted", "não executados (sessão interrompida)"),
+    ("unavailable", "sem Node.js"),
+)
+
+
+def block_counts(results: Sequence[ExampleResult], build_errors: set[tuple[str, int]] = frozenset()
+                 ) -> dict[str, int]:
+    """How many blocks ended in each kind of BLOCK_KINDS. ``build_errors``: (path, line) of the
+    errors found before running (E001, E002 on the fence line, E024 on an import line): a
+    block not run with one of them inside is "invalid", not skipped by its author."""
+    counts = {kind: 0 for kind, _ in BLOCK_KINDS}
+    for result in results:
+        example = result.example
+        if result.status == "passed":
+            kind = "passed"
+        elif result.status in ("failed", "timeout"):
+            kind = "failed"
+        elif result.status == "unavailable":
+            kind = "unavailable"
+        elif example.run:
+            kind = "interrupted"
+        elif any((example.path, line) in build_errors
+                 for line in range(example.line, example.content_line + example.code.count("\n") + 1)):
+            kind = "invalid"
+        else:
+            kind = "skipped"
+        counts[kind] += 1
+    return counts
+
+
+def blocks_text(counts: Mapping[str, int]) -> str:
+    """ "12 blocos: 9 ok, 1 com falha, 2 pulados (run="no")" — zero counts after the first two are left out."""
+    total = sum(counts.values())
+    parts = [f"{counts.get(kind, 0)} {label}" for position, (kind, label) in enumerate(BLOCK_KINDS)
+             if position < 2 or counts.get(kind, 0)]
+    return f"{total} bloco{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
 def _last_run(results: Sequence[ExampleResult]) -> str | None:

@@ -38,6 +38,36 @@ def rule_uri(code: str, prefix: str = PREFIX) -> str:
     return f"{prefix}/regras/{code.lower()}.md"
 
 
+@dataclass(frozen=True)
+class RuleLinks:
+    """Where a rule's page is on the built site, for the links of reports.
+
+    ``site_url`` and ``directory_urls`` are mkdocs.yml's ``site_url`` and
+    ``use_directory_urls``; ``published`` says whether the site has the
+    author's guide (plugin option ``author_guide``). Without a ``site_url`` the
+    link is the page's path inside the built site (``autores/regras/q100.html``).
+    """
+
+    site_url: str = ""
+    directory_urls: bool = True
+    published: bool = True
+    prefix: str = PREFIX
+
+    def path(self, code: str) -> str:
+        page = rule_uri(code, self.prefix)[: -len(".md")]
+        return page + "/" if self.directory_urls else page + ".html"
+
+    def url(self, code: str) -> str | None:
+        """Absolute when the site has a URL, else the path in the site; None without the guide."""
+        if not self.published:
+            return None
+        return f"{self.site_url.rstrip('/')}/{self.path(code)}" if self.site_url else self.path(code)
+
+    def absolute(self, code: str) -> str | None:
+        """Only an absolute URL (SARIF's helpUri must be one)."""
+        return self.url(code) if self.site_url and self.published else None
+
+
 def guide_pages(config: CheckConfig, glossary: Glossary | None = None, docs_hint: str = "docs",
                 prefix: str = PREFIX) -> list[GuidePage]:
     glossary = glossary or load_glossary()

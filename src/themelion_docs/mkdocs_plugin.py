@@ -27,7 +27,9 @@ from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.examples import output_inserts
 from themelion_docs.render import rewrite
+from themelion_docs.guide import RuleLinks
 from themelion_docs.report import CheckReport
+from themelion_docs.reports.text import finding_blocks
 from themelion_docs.rules.context import Page
 from themelion_docs import site
 from themelion_docs.site import assets as site_assets
@@ -172,10 +174,13 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         log.debug("themelion: regras de %d páginas em %.3f s (memo: %s)", len(pages),
                   time.perf_counter() - started, "sim" if memo is not None else "não")
         unreadable = set()
+        links = RuleLinks(site_url=config.get("site_url") or "",
+                          directory_urls=config.get("use_directory_urls", True),
+                          published=self.config.author_guide)
         for page in self.report.pages:
-            for finding in page.findings:
-                message = f"{finding.location()}: {finding.code} [{finding.name}] {finding.message}"
-                (log.warning if finding.is_error else log.info)(message)
+            # The same text as `themelion check`: the hint (once per page when repeated) and the rule's page.
+            for finding, block in zip(page.findings, finding_blocks(page.findings, links=links)):
+                (log.warning if finding.is_error else log.info)(block)
                 if finding.code == "M001":
                     unreadable.add(page.rel)
         for src_uri in unreadable:

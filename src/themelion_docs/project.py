@@ -33,6 +33,8 @@ class Project:
     docs_dir: Path
     options: Mapping[str, Any] = field(default_factory=dict)  # the themelion plugin's options
     config_file: Path | None = None
+    site_url: str = ""  # mkdocs.yml's site_url ("" when unset)
+    directory_urls: bool = True  # mkdocs.yml's use_directory_urls
 
 
 class ProjectError(ValueError):
@@ -59,7 +61,9 @@ def load_project(config_file: Path | None, fallback_root: Path) -> Project:
         raise ProjectError(f"{config_file} não é um mapeamento YAML")
     root = config_file.parent
     docs_dir = root / str(data.get("docs_dir", "docs"))
-    return Project(root=root, docs_dir=docs_dir, options=plugin_options(data.get("plugins")), config_file=config_file)
+    return Project(root=root, docs_dir=docs_dir, options=plugin_options(data.get("plugins")), config_file=config_file,
+                   site_url=str(data.get("site_url") or ""),
+                   directory_urls=data.get("use_directory_urls", True) is not False)
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:

@@ -21,9 +21,14 @@ FORMATS = {
 WITH_CONFIG = frozenset({"junit", "github", "sarif"})
 
 
-def render_report(name, report, config=None, hints: bool = True) -> str:
+def render_report(name, report, config=None, hints: bool = True, links=None) -> str:
+    """``links``: a ``guide.RuleLinks`` (where the rules' pages are); text, JSON and SARIF use it."""
     if name == "text":
-        return render_text(report, hints=hints)
+        return render_text(report, hints=hints, links=links)
+    if name == "json":
+        return render_json(report, links=links)
+    if name == "sarif":
+        return render_sarif(report, config, links=links)
     if name in WITH_CONFIG:
         return FORMATS[name](report, config)
     return FORMATS[name](report)

@@ -18,6 +18,7 @@ from themelion_docs import __version__
 from themelion_docs.config import CheckConfig, RuleSpec, load_config
 from themelion_docs.explain import RunnerFinding, explain_rule, rule_doc, runner_findings
 from themelion_docs.findings import Finding
+from themelion_docs.guide import RuleLinks
 from themelion_docs.report import CheckReport
 from themelion_docs.safe_text import printable_tree
 
@@ -25,12 +26,13 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}
 
 
-def render_sarif(report: CheckReport, config: CheckConfig | None = None) -> str:
-    data = printable_tree(json.loads(json.dumps(sarif_log(report, config), default=str)))
+def render_sarif(report: CheckReport, config: CheckConfig | None = None, links: RuleLinks | None = None) -> str:
+    data = printable_tree(json.loads(json.dumps(sarif_log(report, config, links), default=str)))
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[str, Any]:
+def sarif_log(report: CheckReport, config: CheckConfig | None = None, links: RuleLinks | None = None
+              ) -> dict[str, Any]:
     config = config or load_config()
     specs = sorted(config.rules.values(), key=lambda r: r.code)
     rules = [_rule(spec, config) for spec in specs] + [_runner_rule(kind) for kind in runner_findings(config)]
@@ -40,6 +42,10 @@ def sarif_log(report: CheckReport, config: CheckConfig | None = None) -> dict[st
             if finding.code not in known:
                 rules.append(_finding_rule(finding))
                 known.add(finding.code)
+    for rule in rules:  # SARIF wants an absolute URI: only when mkdocs.yml has a site_url
+        url = (links or RuleLinks()).absolute(rule["id"])
+        if url:
+            rule["helpUri"] = url
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [_result(f, index) for page in report.pages for f in page.findings]
     for page in report.pages:
