@@ -405,6 +405,10 @@ DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
 """The devices a block may open (read and write); /dev itself can only be listed."""
 
 
+PER_UNIT = {"/proc"}
+"""Opened by each unit: with namespaces its /proc is a procfs of its own, not the inode the fork server sees."""
+
+
 class _RulesetAttr(ctypes.Structure):
     _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
 
@@ -504,8 +508,9 @@ def stat_is_link(mode: int) -> bool:
     return mode & 0o170000 == 0o120000
 
 
-def landlock_plan(config: dict, keep_read_search: bool) -> list[tuple[str, str]]:
-    """``[(path, "read" | "list"), ...]`` for ``apply_landlock`` (computed once per fork server)."""
+def landlock_plan(config: dict, keep_read_search: bool) -> list[tuple[int, str, bool, str]]:
+    """What ``apply_landlock`` grants besides the unit's folders, opened (see
+    ``open_plan``); computed once per fork server."""
     key = "landlock_confined" if keep_read_search else "landlock_read"
     if key not in config:
         plan = [(path, "read") for path in read_paths(config.get("node"))]
@@ -514,12 +519,28 @@ def landlock_plan(config: dict, keep_read_search: bool) -> list[tuple[str, str]]
             readable, listable = world_readable_parts("/etc")
             plan += [(p, "read") for p in readable] + [(p, "list") for p in listable]
             plan += [(p, "read") for p in ("/sys/fs/cgroup", "/sys/devices/system/cpu")]
-        config[key] = plan + [("/dev", "list")]
+        config[key] = open_plan(plan + [("/dev", "list")])
     return config[key]
 
 
-def apply_landlock(plan: list[tuple[str, str]], writable: list[str]) -> int:
-    """Restrict this process and its descendants; returns the ABI used (0: none)."""
+def open_plan(plan: list[tuple[str, str]]) -> list[tuple[int, str, bool, str]]:
+    """``plan`` (and the devices) as ``(O_PATH fd, kind, is folder, path)``, opened
+    once in the fork server: a unit then only adds the rules (~1 ms less per unit)."""
+    opened = []
+    for path, kind in plan + [(path, "write") for path in DEVICES]:
+        if path in PER_UNIT:
+            continue
+        try:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue  # absent here (e.g. /lib32)
+        opened.append((fd, kind, stat_is_dir(os.fstat(fd).st_mode), path))
+    return opened
+
+
+def apply_landlock(opened: list[tuple[int, str, bool, str]], writable: list[str]) -> int:
+    """Restrict this process and its descendants to ``opened`` (see ``open_plan``)
+    and to writing ``writable``; returns the ABI used (0: none)."""
     abi = landlock_abi()
     if abi < 1:
         return 0
@@ -531,30 +552,31 @@ def apply_landlock(plan: list[tuple[str, str]], writable: list[str]) -> int:
     if ruleset < 0:
         raise SetupError(f"landlock_create_ruleset: {os.strerror(ctypes.get_errno())}")
     allowed = {"read": LL_READ, "list": LL_READ_DIR, "write": rights}
-    rules = plan + [(path, "write") for path in writable] + [(path, "write") for path in DEVICES]
+    unit_fds = []
     try:
-        for path, kind in rules:
+        rules = list(opened)
+        for path, kind in [(p, "read") for p in sorted(PER_UNIT)] + [(p, "write") for p in writable]:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             except OSError:
-                continue  # absent here (e.g. /lib32)
-            try:
-                access = allowed[kind]
-                if not stat_is_dir(os.fstat(fd).st_mode):
-                    access &= LL_FILE_ONLY
-                    if not access:
-                        continue
-                rule = _PathBeneath(access, fd)
-                if _libc.syscall(ctypes.c_long(LL_SYSCALLS[1]), ctypes.c_int(ruleset), ctypes.c_int(LL_RULE_PATH_BENEATH),
-                                 ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
-                    raise SetupError(f"landlock_add_rule {path}: {os.strerror(ctypes.get_errno())}")
-            finally:
-                os.close(fd)
+                continue
+            unit_fds.append(fd)
+            rules.append((fd, kind, stat_is_dir(os.fstat(fd).st_mode), path))
+        for fd, kind, is_dir, path in rules:
+            access = allowed[kind] if is_dir else allowed[kind] & LL_FILE_ONLY
+            if not access:
+                continue
+            rule = _PathBeneath(access, fd)
+            if _libc.syscall(ctypes.c_long(LL_SYSCALLS[1]), ctypes.c_int(ruleset), ctypes.c_int(LL_RULE_PATH_BENEATH),
+                             ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                raise SetupError(f"landlock_add_rule {path}: {os.strerror(ctypes.get_errno())}")
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         if _libc.syscall(ctypes.c_long(LL_SYSCALLS[2]), ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
             raise SetupError(f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}")
     finally:
         os.close(ruleset)
+        for fd in unit_fds:
+            os.close(fd)
     return abi
 
 
@@ -846,6 +868,11 @@ def run_worker(config: dict, request: dict, ctl: socket.socket, work: socket.soc
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     ctl.close()
+    if request["namespaces"]:  # the unit's own folders (see bind_run_dirs)
+        writable = [cwd, "/var/tmp", "/dev/shm"] + (["/run"] if request.get("rundir") else [])
+    else:  # the host's /dev/shm: POSIX semaphores and shared memory live there
+        writable = [cwd, request["shmdir"], "/dev/shm"]
+    apply_landlock(landlock_plan(config, request["keep_read_search"]), writable)  # before its fds are closed
     keep = sorted({work.fileno(), devnull})
     os.closerange(3, keep[0])
     os.closerange(keep[0] + 1, keep[1])
@@ -854,11 +881,6 @@ def run_worker(config: dict, request: dict, ctl: socket.socket, work: socket.soc
     os.environ.clear()
     os.environ.update(request["env"])
     prctl(PR_SET_DUMPABLE, 1)  # like any program (init and the gate stay undumpable)
-    if request["namespaces"]:  # the unit's own folders (see bind_run_dirs)
-        writable = [cwd, "/var/tmp", "/dev/shm"] + (["/run"] if request.get("rundir") else [])
-    else:  # the host's /dev/shm: POSIX semaphores and shared memory live there
-        writable = [cwd, request["shmdir"], "/dev/shm"]
-    apply_landlock(landlock_plan(config, request["keep_read_search"]), writable)
     try:
         worker.serve(work, devnull=devnull, cwd=cwd, node=config.get("node"), node_runner=config["node_runner"])
     except BaseException:  # noqa: BLE001
@@ -1080,6 +1102,12 @@ def main() -> None:
         config["plain_read_search"] = not nobody_can_read(_interpreter_paths() + ([config["node"]] if config.get("node") else []))
         landlock_plan(config, True)
     preload(config.get("preload", ()))
+    # What is loaded now is shared by every unit: out of the collector's sight, a
+    # unit's collections (the one at its exit included, see worker_child) scan only
+    # its own objects (0.4 ms instead of ~20 ms) and do not copy the shared pages.
+    import gc
+
+    gc.freeze()
     server = socket.socket(fileno=int(sys.argv[3]))
     serve(config, server, worker)
 
