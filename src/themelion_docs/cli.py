@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="aceita os achados gravados neste arquivo e falha só com os novos")
     check.add_argument("--write-baseline", metavar="ARQUIVO",
                        help="grava os achados atuais como linha de base e sai com 0")
+    check.add_argument("--accept", action="store_true",
+                       help="grava a saída real no bloco output dos exemplos cuja saída divergiu (E011) "
+                            "e mostra o que mudou; não toca em nenhum outro bloco")
 
     commands.add_parser("rules", help="lista as regras")
     explain = commands.add_parser("explain", help="explica uma regra")
@@ -109,7 +112,10 @@ def run_check(args: argparse.Namespace) -> int:
     context = [s for s in collect_sources([project.docs_dir], project) if s.path not in checked] \
         if project.docs_dir.is_dir() else []
     whole_site = not args.paths or all(Path(p).resolve() == project.docs_dir.resolve() for p in args.paths)
-    execute = None if args.no_exec else example_executor(project, args, prune=whole_site)
+    if args.accept and args.no_exec:
+        raise UsageError("--accept precisa executar os exemplos; tire o --no-exec")
+    ran: dict = {}  # path -> PageExamples, for --accept
+    execute = None if args.no_exec else example_executor(project, args, prune=whole_site, sink=ran)
     baseline = read_baseline(args.baseline) if args.baseline else None
     report = check_sources(sources, config, context_sources=context, execute=execute)
     if args.write_baseline:
@@ -118,6 +124,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     if baseline is not None:
         report = apply_baseline(report, baseline).report
+    if args.accept:
+        report = accept_outputs_of(report, sources, ran, config)
     links = rule_links(project)
     formatted = render_report(args.format, report, config, hints=not args.no_hints, links=links)
     if args.output:
@@ -188,7 +196,50 @@ def has_nav(config_file: Path) -> bool:
         return False
 
 
-def example_executor(project: Project, args: argparse.Namespace, prune: bool):
+def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: CheckConfig):
+    """--accept: rewrite the output fences of the E011 blocks, print each change, and drop
+    those findings from the report (the file now holds the real output)."""
+    from dataclasses import replace
+
+    from themelion_docs.accept import accept_outputs
+    from themelion_docs.checker import load_page
+
+    done: dict[str, set[int]] = {}
+    for source in sources:
+        page_examples = ran.get(source.path)
+        if page_examples is None:
+            continue
+        page = load_page(source, config)
+        if page.lesson is None:
+            continue
+        new, accepted, refused = accept_outputs(source.data, page.lesson, page_examples.results)
+        for item in refused:
+            print(f"{source.path}:{item.block_line}: saída não aceita: {item.reason}")
+        if not accepted:
+            continue
+        path = Path(source.path)
+        try:
+            if path.read_bytes() != source.data:
+                print(f"{source.path}: o arquivo mudou durante a verificação; nada foi gravado")
+                continue
+            path.write_bytes(new)
+        except OSError as error:
+            raise UsageError(f"não foi possível gravar {source.path}: {error}") from error
+        for item in accepted:
+            print(f"{source.path}:{item.output_line}: saída real gravada no bloco output "
+                  f"(exemplo da linha {item.block_line}, E011):")
+            print("\n".join(f"    {row}" for row in item.diff.splitlines()))
+        done[source.path] = {item.output_line for item in accepted}
+    if done:
+        total = sum(len(lines) for lines in done.values())
+        print(f"--accept: {total} bloco(s) output atualizado(s) em {len(done)} arquivo(s); revise com git diff\n")
+    pages = tuple(replace(page, findings=tuple(f for f in page.findings
+                                               if not (f.code == "E011" and f.line in done.get(page.path, ()))))
+                  for page in report.pages)
+    return replace(report, pages=pages)
+
+
+def example_executor(project: Project, args: argparse.Namespace, prune: bool, sink: dict | None = None):
     """A callable for ``check_sources`` that runs the pages' examples."""
     from themelion_docs.examples import execute
     from themelion_docs.execution import prune_cache
@@ -204,6 +255,8 @@ def example_executor(project: Project, args: argparse.Namespace, prune: bool):
 
     def run(pages):
         results, meta = execute(pages, settings, progress, repeat=args.repeat)
+        if sink is not None:
+            sink.update(results)
         if progress is not None:
             print(file=sys.stderr)
         if prune and settings.cache_dir is not None:
