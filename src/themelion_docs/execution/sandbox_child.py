@@ -66,9 +66,14 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 
+MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_NOATIME = 1024
+MS_NODIRATIME = 2048
+MS_RELATIME = 1 << 21
 MS_BIND = 4096
 MS_MOVE = 8192
 MS_REC = 16384
@@ -340,7 +345,52 @@ def enter_filesystem(request: dict) -> list[str]:
         notes.append(f"/proc do hospedeiro visível ({exc})")
     if not request.get("run_dirs_bound"):
         bind_run_dirs(request)
+    notes += read_only_elsewhere(UNIT_WRITABLE + ["/proc"])
     return notes
+
+
+UNIT_WRITABLE = ["/tmp", "/var/tmp", "/dev/shm", "/run"]
+"""With namespaces, the unit's own folders (see bind_run_dirs): the only writable mounts."""
+
+# statvfs flags -> mount flags that a remount must repeat (locked in a child user namespace)
+_KEPT_FLAGS = ((2, MS_NOSUID), (4, MS_NODEV), (8, MS_NOEXEC), (1024, MS_NOATIME), (2048, MS_NODIRATIME),
+               (4096, MS_RELATIME))
+
+
+def read_only_elsewhere(writable: list[str]) -> list[str]:
+    """Remount read-only every mount of the unit but ``writable`` (and what is below them).
+
+    Landlock keeps a block from opening the build's files for writing, not from
+    changing their metadata: a block whose uid owns them (a build not run as
+    root) could still chmod ~/.ssh/id_ed25519 to 0644 or set xattrs. A read-only
+    mount refuses all of that (EROFS); devices and sockets still open. Returns
+    notes for the mounts that refused (Landlock still guards their contents)."""
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+        points = [_unescape(line.split()[4]) for line in f if len(line.split()) > 4]
+    notes = []
+    for point in dict.fromkeys(points):
+        if any(point == w or point.startswith(w.rstrip("/") + "/") for w in writable):
+            continue
+        try:
+            info = os.statvfs(point)
+        except OSError:
+            continue  # covered by a later mount, or gone
+        if info.f_flag & 1:  # ST_RDONLY
+            continue
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY
+        for st_flag, ms_flag in _KEPT_FLAGS:
+            if info.f_flag & st_flag:
+                flags |= ms_flag
+        if _libc.mount(None, point.encode("utf-8", "surrogateescape"), None, flags, None) != 0:
+            notes.append(f"{point} continua gravável no nível da montagem: {os.strerror(ctypes.get_errno())}")
+    return notes
+
+
+def _unescape(field: str) -> str:
+    """Mount points in /proc/self/mountinfo escape space, tab, newline and backslash in octal."""
+    import re
+
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 def bind_run_dirs(request: dict, host_root: bool = False) -> None:
