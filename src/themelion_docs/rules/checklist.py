@@ -229,7 +229,13 @@ def _mentions_primary(text: str, patterns: list[str]) -> bool:
     import re
 
     folded = fold(text)
-    return any(re.search(pattern, folded) for pattern in patterns)
+    return any(re.search(_folded_pattern(pattern), folded) for pattern in patterns)
+
+
+def _folded_pattern(pattern: str) -> str:
+    """The pattern folded like the text («especificação» -> «especificacao»), touching
+    only its non-ASCII letters: regex syntax such as ``\\d`` must keep its case."""
+    return "".join(fold(char) if ord(char) > 127 else char for char in pattern)
 
 
 @lesson_rule("Q110", "Q111")
