@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
 from themelion_docs.checker import PageSource, check_sources
 from themelion_docs.config import load_config
 from themelion_docs.lesson import parse
+from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 PILOT = ROOT / "content" / "backend" / "protocolos" / "http.md"
@@ -60,6 +62,12 @@ def main() -> None:
     one = median_seconds(lambda: check_sources([source], config), args.repeats * 10)
     corpus = generated_corpus(pilot, args.lessons)
     many = median_seconds(lambda: check_sources(corpus, config), args.repeats)
+    with tempfile.TemporaryDirectory() as folder:
+        salt = tool_fingerprint()
+        check_sources(corpus, config, memo=MemoryMemo(FileMemo(Path(folder))), salt=salt)  # fills the memo
+        # A new process each time: only the files on disk are shared.
+        warm = median_seconds(lambda: check_sources(corpus, config, memo=MemoryMemo(FileMemo(Path(folder))),
+                                                    salt=salt), args.repeats)
 
     print(f"lição piloto: {len(pilot.encode()) / 1024:.1f} KB, {words} palavras de prosa")
     print(f"{'medida':<44}{'mediana':>12}{'por página':>14}")
@@ -67,6 +75,9 @@ def main() -> None:
     print(f"{'check completo, piloto':<44}{one * 1000:>10.2f} ms{one * 1000:>11.2f} ms")
     print(f"{f'check completo, corpus de {args.lessons} lições':<44}{many:>11.2f} s"
           f"{many / args.lessons * 1000:>11.2f} ms")
+    print(f"{f'check sem mudanças (memo), corpus de {args.lessons}':<44}{warm:>11.2f} s"
+          f"{warm / args.lessons * 1000:>11.2f} ms")
+    print(f"razão memo/check completo: {warm / many:.3f}x (meta: <= 2 ms por lição inalterada)")
     print(f"razão regras/parse no piloto: {one / parse_only:.2f}x (meta: < 10 ms por lição típica)")
     print()
     print(f"{'lição':<44}{'KB':>6}{'palavras':>10}{'check':>11}")
