@@ -184,9 +184,14 @@ def run_new(args: argparse.Namespace) -> int:
     print(f"Próximos passos: substitua cada `{marker}` e rode `themelion check {_display(path)}`.")
     if project.config_file is not None and has_nav(project.config_file):
         module = args.target.split("/")[0]
-        print(f"Navegação: o plugin põe a lição logo depois de `{config.lessons_dir}/{module}/index.md`, "
-              "desde que essa página esteja no `nav:` do mkdocs.yml.")
+        print(publishing_note(f"{config.lessons_dir}/{module}/index.md"))
     return EXIT_OK
+
+
+def publishing_note(module_index: str) -> str:
+    """How a lesson reaches the site: the same words as step 4 of the author's guide."""
+    return (f"Publicação: não edite o `nav:`; o plugin põe a lição no menu logo depois de `{module_index}`, "
+            "na ordem do `order` do front matter (a página do módulo precisa estar no `nav:` do mkdocs.yml).")
 
 
 def has_nav(config_file: Path) -> bool:

@@ -9,6 +9,7 @@ of every failing page. Moving to another renderer means replacing this file.
 from __future__ import annotations
 
 import logging
+import posixpath
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -188,6 +189,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             file = files.get_file_from_path(src_uri)
             if file is not None:
                 files.remove(file)
+        quiet_placed_pages(files, config.get("nav"), self.check_config.lessons_dir)
         return self.generated_files(files, config)
 
     # -- authors and CI (issue 4): generated author's guide, quality dashboard --
@@ -358,6 +360,41 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 raise PluginError(f"themelion: {len(failing)} página(s) com erro")
         else:
             log.info(summary)
+
+
+def nav_files(nav: Any) -> set[str]:
+    """Every page path written in mkdocs.yml's ``nav`` (titles and links left out)."""
+    found: set[str] = set()
+    stack = [nav]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def quiet_placed_pages(files: Files, nav: Any, lessons_dir: str) -> None:
+    """The pages on_nav puts after their module's index.md are not "missing from the nav".
+
+    MkDocs lists every page absent from an explicit ``nav`` before plugins can
+    place them; marking the ones on_nav will place as NOT_IN_NAV (still built)
+    keeps that list for the pages that really are left out.
+    """
+    from mkdocs.structure.files import InclusionLevel
+
+    if not nav:
+        return
+    listed = nav_files(nav)
+    for file in files.documentation_pages():
+        folder, name = posixpath.split(file.src_uri)
+        if name == "index.md" or file.src_uri in listed or posixpath.dirname(folder) != lessons_dir:
+            continue
+        if f"{folder}/index.md" in listed and file.inclusion is InclusionLevel.INCLUDED:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
 
 
 def _sections(items: list) -> list:
