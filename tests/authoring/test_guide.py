@@ -100,3 +100,19 @@ def test_gitignore_keeps_the_virtualenv_out():
 
     lines = (Path(__file__).resolve().parents[2] / ".gitignore").read_text(encoding="utf-8").split()
     assert ".venv/" in lines
+
+
+def test_the_readme_author_commands_work_in_this_repo():
+    """Issue 21: the README's `themelion new` created a lesson that already exists."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from themelion_docs.scaffold import parse_target
+
+    repo = Path(__file__).resolve().parents[2]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for command in re.findall(r"^themelion new .*$", readme, re.M):
+        module, slug = parse_target(shlex.split(command)[2], CONFIG)
+        assert not (repo / "content" / CONFIG.lessons_dir / module / f"{slug}.md").exists(), command
+    assert "NO_MKDOCS_2_WARNING=1 mkdocs serve" in readme  # the EOL banner stays off when serving
