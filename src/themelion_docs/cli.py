@@ -125,7 +125,9 @@ def run_check(args: argparse.Namespace) -> int:
     if baseline is not None:
         report = apply_baseline(report, baseline).report
     if args.accept:
-        report = accept_outputs_of(report, sources, ran, config)
+        # What --accept changed goes with the text report; beside JSON/SARIF/... it goes to stderr.
+        report = accept_outputs_of(report, sources, ran, config,
+                                   out=sys.stdout if args.format == "text" and not args.output else sys.stderr)
     links = rule_links(project)
     formatted = render_report(args.format, report, config, hints=not args.no_hints, links=links)
     if args.output:
@@ -201,7 +203,7 @@ def has_nav(config_file: Path) -> bool:
         return False
 
 
-def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: CheckConfig):
+def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: CheckConfig, out=None):
     """--accept: rewrite the output fences of the E011 blocks, print each change, and drop
     those findings from the report (the file now holds the real output)."""
     from dataclasses import replace
@@ -209,6 +211,7 @@ def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: 
     from themelion_docs.accept import accept_outputs
     from themelion_docs.checker import load_page
 
+    out = out or sys.stdout
     done: dict[str, set[int]] = {}
     for source in sources:
         page_examples = ran.get(source.path)
@@ -219,25 +222,25 @@ def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: 
             continue
         new, accepted, refused = accept_outputs(source.data, page.lesson, page_examples.results)
         for item in refused:
-            print(f"{source.path}:{item.block_line}: saída não aceita: {item.reason}")
+            print(f"{source.path}:{item.block_line}: saída não aceita: {item.reason}", file=out)
         if not accepted:
             continue
         path = Path(source.path)
         try:
             if path.read_bytes() != source.data:
-                print(f"{source.path}: o arquivo mudou durante a verificação; nada foi gravado")
+                print(f"{source.path}: o arquivo mudou durante a verificação; nada foi gravado", file=out)
                 continue
             path.write_bytes(new)
         except OSError as error:
             raise UsageError(f"não foi possível gravar {source.path}: {error}") from error
         for item in accepted:
             print(f"{source.path}:{item.output_line}: saída real gravada no bloco output "
-                  f"(exemplo da linha {item.block_line}, E011):")
-            print("\n".join(f"    {row}" for row in item.diff.splitlines()))
+                  f"(exemplo da linha {item.block_line}, E011):", file=out)
+            print("\n".join(f"    {row}" for row in item.diff.splitlines()), file=out)
         done[source.path] = {item.output_line for item in accepted}
     if done:
         total = sum(len(lines) for lines in done.values())
-        print(f"--accept: {total} bloco(s) output atualizado(s) em {len(done)} arquivo(s); revise com git diff\n")
+        print(f"--accept: {total} bloco(s) output atualizado(s) em {len(done)} arquivo(s); revise com git diff\n", file=out)
     pages = tuple(replace(page, findings=tuple(f for f in page.findings
                                                if not (f.code == "E011" and f.line in done.get(page.path, ()))))
                   for page in report.pages)

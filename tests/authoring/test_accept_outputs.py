@@ -107,3 +107,15 @@ def test_accept_needs_the_examples_to_run(tmp_path, monkeypatch, cli):
 def test_merged_output_keeps_matching_lines_and_falls_back_to_the_real_output():
     assert merged_output("id: ...\nstatus: pendente\n", "id: 42\nstatus: pago\n") == "id: ...\nstatus: pago"
     assert merged_output("a\n...\nz\n", "a\nb\nc\ny\n") == "a\nb\nc\ny"
+
+
+def test_accept_beside_a_json_report_keeps_stdout_valid_json(tmp_path, monkeypatch, cli):
+    import json
+
+    page = _project(tmp_path, monkeypatch, PAGE)
+    code, out, err = cli("check", "--no-cache", "--accept", "--format", "json")
+    report = json.loads(out)  # nothing else on stdout
+    assert "saída real gravada no bloco output" in err
+    codes = [f["code"] for p in report["pages"] for f in p["findings"]]
+    assert "E011" not in codes and "E010" in codes
+    assert "status: pago" in page.read_text(encoding="utf-8")
