@@ -35,6 +35,7 @@ from themelion_docs.rules.context import Page
 from themelion_docs import site
 from themelion_docs.site import assets as site_assets
 from themelion_docs.site import nav as site_nav
+from themelion_docs.site import search as site_search
 from themelion_docs.site import theme as site_theme
 
 log = logging.getLogger("mkdocs.plugins.themelion")
@@ -346,6 +347,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         return site_theme.patch_theme_html(output) if self.config.enabled else output
 
     def on_post_build(self, config: Any) -> None:
+        if self.config.enabled:
+            # Search: accents folded, index fetched on first use (site/search.py).
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            if search is not None:
+                site_search.patch_search(Path(config["site_dir"]), getattr(search, "config", {}).get("lang"))
         report = self.report
         if report is None:
             return

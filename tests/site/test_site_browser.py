@@ -354,3 +354,57 @@ def test_dashboard_table_scrolls_inside_its_own_box_with_readable_titles(browser
         assert visit.errors == []
     finally:
         visit.context.close()
+
+
+# -- search (issue 21): accents folded, description as snippet, index on first use -----------
+
+def _results(visit: Visit, term: str) -> tuple[str, list[str]]:
+    _search(visit, term)
+    page = visit.page
+    page.wait_for_function("() => /\\d+ documentos? encontrados?|Nenhum/.test("
+                           "document.querySelector('.md-search-result__meta').textContent)")
+    page.wait_for_timeout(300)  # the worker answers each keystroke; the last answer wins
+    meta = page.inner_text(".md-search-result__meta")
+    hrefs = page.locator("li.md-search-result__item > a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href').replace(/\\?h=.*$/, ''))")
+    return meta, hrefs
+
+
+@pytest.mark.parametrize("accented, plain", [("cabeçalho", "cabecalho"), ("autenticação", "autenticacao"),
+                                             ("segurança", "seguranca")])
+def test_accented_and_plain_queries_find_the_same_pages(visit: Visit, server: str, accented: str,
+                                                        plain: str) -> None:
+    _go(visit, server)
+    with_accent = _results(visit, accented)
+    without = _results(visit, plain)
+    assert with_accent == without
+    assert with_accent[1], f"nada encontrado para {accented!r}"
+    assert _results(visit, plain.upper()) == without
+    assert visit.errors == []
+
+
+def test_a_lessons_search_result_shows_its_description(visit: Visit, server: str, lesson_url: str) -> None:
+    _go(visit, server)
+    _results(visit, "semântica versões conexões")
+    result = visit.page.locator("li.md-search-result__item > a[href*='protocolos/http.html']").first
+    text = result.inner_text()
+    assert "Como o HTTP funciona de verdade" in text, text[:300]
+    assert "min de leitura" not in text and "Objetivos" not in text, "o resumo é o cabeçalho da lição"
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_search_index_loads_on_first_use(browser: object, server: str, site_dir: Path, where: str) -> None:
+    visit = open_visit(browser)
+    try:
+        base = server if where == "http" else site_dir.as_uri() + "/"
+        _go(visit, base + LESSON)
+        visit.page.wait_for_load_state("networkidle")
+        visit.page.wait_for_timeout(500)
+        loaded = [url for url in visit.requests if "search_index" in url]
+        assert loaded == [], f"o índice de busca carregou sem busca: {loaded}"
+        _search(visit, SEARCH_TERM)
+        loaded = [url for url in visit.requests if "search_index" in url]
+        assert len(loaded) == 1, loaded
+        assert visit.errors == []
+    finally:
+        visit.context.close()

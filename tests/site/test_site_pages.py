@@ -124,17 +124,19 @@ def test_header_shows_level_time_objectives_prerequisite_links_and_tags(catalog)
 def test_header_renders_to_html_with_links_and_one_list(catalog) -> None:
     md = markdown.Markdown(extensions=["attr_list", "md_in_html"])
     html = md.convert(lesson_header(catalog.lesson("protocolos/websockets"), catalog))
-    assert html.startswith('<div class="themelion-lesson-header">')
+    # Out of the search index: a lesson's search result shows its description, not this metadata.
+    assert html.startswith('<div class="themelion-lesson-header" data-search-exclude="data-search-exclude">')
     assert '<a href="http.md">HTTP: semântica</a>' in html
     assert '<a class="themelion-tag" href="../../tags.md#tag-tempo-real">tempo-real</a>' in html
     assert "<h" not in html.replace("<hr", ""), "o cabeçalho não cria títulos: a ordem dos títulos fica intacta"
 
 
 def test_header_goes_after_an_own_h1_or_at_the_top(catalog) -> None:
+    lead = "Métodos, cache e conexões.\n{ .themelion-lead }\n\n"  # the description, then the header
     with_h1 = site_markdown("# Título\n\nTexto.\n", "backend/protocolos/http.md", catalog)
-    assert with_h1.startswith("# Título\n\n<div class=\"themelion-lesson-header\"")
+    assert with_h1.startswith("# Título\n\n" + lead + "<div class=\"themelion-lesson-header\"")
     without = site_markdown("## Seção\n\nTexto.\n", "backend/protocolos/http.md", catalog)
-    assert without.startswith('<div class="themelion-lesson-header"')
+    assert without.startswith(lead + '<div class="themelion-lesson-header"')
     assert site_markdown("Texto.\n", "index.md", catalog) == "Texto.\n"
 
 
@@ -290,3 +292,26 @@ def test_custom_colours_keep_4_5_to_1_contrast() -> None:
         for name, colour in colours.items():
             if name.startswith("md-code-hl-"):
                 assert _contrast(colour, code_background[scheme]) >= 4.5, (scheme, name, colour)
+
+
+def test_search_patches_fold_accents_and_defer_the_index(tmp_path) -> None:
+    from themelion_docs.site.search import FOLD_MARKER, lazy_index_bundle, patch_search
+
+    lunr = tmp_path / "assets/javascripts/lunr/min"
+    lunr.mkdir(parents=True)
+    (lunr / "lunr.pt.min.js").write_text("/* pt */\n", encoding="utf-8")
+    bundle = tmp_path / "assets/javascripts/bundle.abc123.min.js"
+    eager = ('function Ei(e,t){let r=Mn(e);return L($(location.protocol!=="file:"),Je("search")).pipe(Re(o=>o),'
+             'b(()=>t)).subscribe(x=>r.next(x)),r}function ks(){return location.protocol==="file:"?_t(`${new URL('
+             '"search/search_index.js",Or.base)}`).pipe(m(()=>__index),Z(1)):ze(new URL("search/search_index.json",'
+             'Or.base))}var zi=document.forms.namedItem("search")?ks():tt;')
+    bundle.write_text(eager, encoding="utf-8")
+    changed = patch_search(tmp_path, ["pt"])
+    assert len(changed) == 2
+    script = (lunr / "lunr.pt.min.js").read_text(encoding="utf-8")
+    assert script.count(FOLD_MARKER) == 1 and '"pt"' in script and "QueryParser" in script
+    lazy = ('zi=document.forms.namedItem("search")?(new URLSearchParams(location.search).has("h")?ks():'
+            'Je("search").pipe(Re(o=>o),b(()=>ks()),Z(1))):tt;')
+    assert lazy in bundle.read_text(encoding="utf-8")
+    assert patch_search(tmp_path, ["pt"]) == [], "um segundo build não aplica de novo"
+    assert lazy_index_bundle("código de outra versão") == ("código de outra versão", 0)

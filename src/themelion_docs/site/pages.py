@@ -32,7 +32,7 @@ def site_markdown(markdown: str, rel: str, catalog: Catalog, module: str | None 
     """
     card = catalog.by_rel(rel)
     if card is not None:
-        markdown = insert_after_title(markdown, lesson_header(card, catalog))
+        markdown = insert_after_title(markdown, lesson_lead(card) + lesson_header(card, catalog))
     return expand_placeholders(markdown, rel, catalog, module)
 
 
@@ -61,7 +61,16 @@ def insert_after_title(markdown: str, block: str) -> str:
 
 # -- lesson header ---------------------------------------------------------
 
+def lesson_lead(card: LessonCard) -> str:
+    """The description under the title: what the learner reads first, and the lesson's search snippet."""
+    if not card.description:
+        return ""
+    return _md(card.description) + "\n{ .themelion-lead }\n\n"
+
+
 def lesson_header(card: LessonCard, catalog: Catalog) -> str:
+    """Level, time, objectives, prerequisites, tags; kept out of the search index (``data-search-exclude``),
+    so a lesson's result shows its description, not this metadata."""
     module = catalog.module(card.module)
     position, total = catalog.position(card.lesson_id)
     facts = []
@@ -71,7 +80,8 @@ def lesson_header(card: LessonCard, catalog: Catalog) -> str:
     if module is not None and position:
         name = _link(module.title, relative_link(card.rel, module.index_rel)) if module.index_rel else _md(module.title)
         facts.append(f'<span class="themelion-position">Lição {position} de {total} do módulo {name}</span>')
-    lines = ['<div class="themelion-lesson-header" markdown>', "", " ".join(facts), "{ .themelion-facts }", ""]
+    lines = ['<div class="themelion-lesson-header" markdown data-search-exclude>', "", " ".join(facts),
+             "{ .themelion-facts }", ""]
     if card.objectives:
         lines += ["**Objetivos:** ao final desta lição você vai conseguir", "{ .themelion-label }", ""]
         lines += [f"- {_md(objective)}" for objective in card.objectives]
