@@ -71,8 +71,9 @@ def test_loopback_refused_and_ordinary_errors_stay_e010():
     refused = Outcome("finished", exit_code=1, exc_type="ConnectionRefusedError", errno=errno.ECONNREFUSED,
                       traceback="ConnectionRefusedError: [Errno 111] Connection refused\n")
     key = Outcome("finished", exit_code=1, exc_type="KeyError", traceback="KeyError: 'cha'\n")
-    for outcome in (refused, key):
-        assert [f.code for f in _judged(outcome).findings] == ["E010"]
+    loopback = 'import socket\nsocket.create_connection(("127.0.0.1", 9), timeout=1)'
+    assert [f.code for f in _judged_code(loopback, refused).findings] == ["E010"]
+    assert [f.code for f in _judged(key).findings] == ["E010"]
 
 
 def test_a_real_block_that_resolves_a_name_in_the_sandbox_gets_e031():
@@ -82,3 +83,33 @@ def test_a_real_block_that_resolves_a_name_in_the_sandbox_gets_e031():
     assert result.status in ("failed", "timeout")
     if result.status == "failed":  # DNS answered "no network" at once
         assert [f.code for f in result.findings] == ["E031"], result.findings
+
+
+def _judged_code(code: str, outcome: Outcome):
+    text = f"# Rede\n\n```python\n{code}\n```\n"
+    examples, _ = build_examples(PAGE, list(parse(PAGE, text).fences), SETTINGS)
+    example = examples[0]
+    return judge(example, outcome, SourceMap(PAGE, (example.content_line,)), SETTINGS)
+
+
+REFUSED = Outcome("finished", exit_code=1, exc_type="ConnectionRefusedError", errno=errno.ECONNREFUSED,
+                  traceback="ConnectionRefusedError: [Errno 111] Connection refused\n")
+
+
+def test_refused_by_a_host_outside_the_machine_is_the_network_not_the_block():
+    outside = 'import socket\nsocket.create_connection(("10.0.0.5", 5432), timeout=1)'
+    verdict = _judged_code(outside, REFUSED)
+    assert [f.code for f in verdict.findings] == ["E031"]
+    assert "conexão recusada num endereço fora da máquina" in verdict.findings[0].message
+    url = 'import urllib.request\nurllib.request.urlopen("https://api.github.com/", timeout=1)'
+    wrapped = Outcome("finished", exit_code=1, exc_type="URLError",
+                      traceback="urllib.error.URLError: <urlopen error [Errno 111] Connection refused>\n")
+    assert [f.code for f in _judged_code(url, wrapped).findings] == ["E031"]
+
+
+def test_refused_on_loopback_is_the_blocks_own_bug():
+    local = 'import socket\nsocket.create_connection(("127.0.0.1", 8080), timeout=1)'
+    assert [f.code for f in _judged_code(local, REFUSED).findings] == ["E010"]
+    both = 'import urllib.request\n# servidor em http://localhost:8000, documentação em https://docs.python.org\n' \
+           'urllib.request.urlopen("http://localhost:8000/")'
+    assert [f.code for f in _judged_code(both, REFUSED).findings] == ["E010"]

@@ -95,8 +95,8 @@ def _judge_run(example, outcome, source, settings, stdout, stderr, traceback, at
     elif not outcome.failed:
         at(example.line, "E015", expect=example.expect)
         met = False
-    elif example.expect != "error" and outcome.exc_type != example.expect and _network(outcome):
-        _network_finding(where, outcome, at)
+    elif example.expect != "error" and outcome.exc_type != example.expect and _network(outcome, example.code):
+        _network_finding(where, outcome, at, example.code)
         met = False
     elif example.expect != "error" and outcome.exc_type != example.expect:
         at(where, "E022", expect=example.expect, got=_what_ended(outcome), traceback=shown)
@@ -128,8 +128,8 @@ def _failure(example, outcome, settings, where, shown, stderr, at) -> None:
     elif _hit_process_limit(outcome, example, settings):
         at(where, "E018", limit=example.processes or settings.max_processes,
            ceiling=settings.processes_ceiling, detail=f":\n{shown}")
-    elif _network(outcome):
-        _network_finding(where, outcome, at)
+    elif _network(outcome, example.code):
+        _network_finding(where, outcome, at, example.code)
     else:
         exit_note = f" (código de saída {code})" if not outcome.exc_type or outcome.exc_type == "SystemExit" else ""
         text = shown if outcome.traceback else (trim(stderr) or "(sem saída de erro)")
@@ -150,7 +150,16 @@ _NETWORK_TEXT = (
 )
 
 
-def _network(outcome: Outcome) -> str | None:
+# A refused connection is the block's own bug when it targets loopback (its server did
+# not start); it is the sandbox when the block only names hosts outside the machine.
+_REFUSED = re.compile(r"Connection refused|\[Errno 111\]|ECONNREFUSED")
+_LOOPBACK = re.compile(r"\b127\.\d+\.\d+\.\d+\b|\blocalhost\b|::1|\b0\.0\.0\.0\b|socketpair|AF_UNIX")
+_EXTERNAL = re.compile(r"[a-z][a-z0-9+.-]*://(?!127\.|localhost|\[::1\])[^\s/'\"]+"
+                       r"|[\"'](?!127\.)\d{1,3}(?:\.\d{1,3}){3}[\"']"
+                       r"|[\"'][a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|br|example)[\"']", re.I)
+
+
+def _network(outcome: Outcome, code: str = "") -> str | None:
     """What the block hit when it tried to leave the machine, or None."""
     if outcome.errno in _NO_ROUTE:
         return _NO_ROUTE[outcome.errno]
@@ -160,6 +169,9 @@ def _network(outcome: Outcome) -> str | None:
     for pattern, what in _NETWORK_TEXT:
         if text and pattern.search(text):
             return what
+    refused = outcome.errno == errnos.ECONNREFUSED or bool(text and _REFUSED.search(text))
+    if refused and _EXTERNAL.search(code) and not _LOOPBACK.search(code):
+        return "conexão recusada num endereço fora da máquina"
     return None
 
 
@@ -169,10 +181,10 @@ def _last_error(text: str) -> str:
     return lines[-1] if lines else ""
 
 
-def _network_finding(where: int, outcome: Outcome, at) -> None:
+def _network_finding(where: int, outcome: Outcome, at, code: str = "") -> None:
     # Not the traceback: its 40 lines are urllib's or httpx's, the cause is the sandbox.
     error = _last_error(outcome.traceback or outcome.stderr)
-    at(where, "E031", what=_network(outcome), error=error[:300])
+    at(where, "E031", what=_network(outcome, code), error=error[:300])
 
 
 def _hit_process_limit(outcome: Outcome, example: Example, settings: RunnerSettings) -> bool:
