@@ -335,7 +335,7 @@ def namespace_flags(request: dict) -> int:
     return flags
 
 
-def enter_filesystem(request: dict) -> list[str]:
+def enter_filesystem(request: dict, host_mounts: list[str] | None = None) -> list[str]:
     """Private mounts, our own /proc, the run directory as /tmp. Returns notes."""
     notes = []
     mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -345,28 +345,38 @@ def enter_filesystem(request: dict) -> list[str]:
         notes.append(f"/proc do hospedeiro visível ({exc})")
     if not request.get("run_dirs_bound"):
         bind_run_dirs(request)
-    notes += read_only_elsewhere(UNIT_WRITABLE + ["/proc"])
+    masked = [path for top, kept in request.get("mask") or [] for path in [top, *kept]]
+    points = host_mounts + masked if host_mounts is not None else mount_points()
+    notes += read_only_elsewhere(points, UNIT_WRITABLE + KERNEL_FILESYSTEMS)
     return notes
 
 
 UNIT_WRITABLE = ["/tmp", "/var/tmp", "/dev/shm", "/run"]
 """With namespaces, the unit's own folders (see bind_run_dirs): the only writable mounts."""
+KERNEL_FILESYSTEMS = ["/proc", "/sys", "/dev"]
+"""Left as they are: no file of the build lives there, their files belong to root (or,
+for a delegated cgroup, only describe the unit), and remounting the dozen cgroup
+mounts of a typical host would double the cost of the remounts."""
 
 # statvfs flags -> mount flags that a remount must repeat (locked in a child user namespace)
 _KEPT_FLAGS = ((2, MS_NOSUID), (4, MS_NODEV), (8, MS_NOEXEC), (1024, MS_NOATIME), (2048, MS_NODIRATIME),
                (4096, MS_RELATIME))
 
 
-def read_only_elsewhere(writable: list[str]) -> list[str]:
-    """Remount read-only every mount of the unit but ``writable`` (and what is below them).
+def mount_points() -> list[str]:
+    """This process's mount points (reading mountinfo costs ~1 ms: the fork server does it once)."""
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+        return [_unescape(line.split()[4]) for line in f if len(line.split()) > 4]
+
+
+def read_only_elsewhere(points: list[str], writable: list[str]) -> list[str]:
+    """Remount read-only every mount of ``points`` but ``writable`` (and what is below them).
 
     Landlock keeps a block from opening the build's files for writing, not from
     changing their metadata: a block whose uid owns them (a build not run as
     root) could still chmod ~/.ssh/id_ed25519 to 0644 or set xattrs. A read-only
     mount refuses all of that (EROFS); devices and sockets still open. Returns
     notes for the mounts that refused (Landlock still guards their contents)."""
-    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
-        points = [_unescape(line.split()[4]) for line in f if len(line.split()) > 4]
     notes = []
     for point in dict.fromkeys(points):
         if any(point == w or point.startswith(w.rstrip("/") + "/") for w in writable):
@@ -388,6 +398,8 @@ def read_only_elsewhere(writable: list[str]) -> list[str]:
 
 def _unescape(field: str) -> str:
     """Mount points in /proc/self/mountinfo escape space, tab, newline and backslash in octal."""
+    if "\\" not in field:
+        return field
     import re
 
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
@@ -753,7 +765,7 @@ def init_isolated(config: dict, request: dict, ctl: socket.socket, work: socket.
     os.setresuid(0, 0, 0)
     if request["network"]:
         loopback_up()
-    notes = enter_filesystem(request)
+    notes = enter_filesystem(request, config.get("host_mounts"))
     _libc.sethostname(b"exemplo", 7)
     os.chdir("/tmp")
     drop_privileges(request["keep_read_search"])
@@ -1148,6 +1160,7 @@ def main() -> None:
     # What Landlock lets a unit read, once for every unit (the walk of /etc only
     # matters to a unit that keeps CAP_DAC_READ_SEARCH, which only root can give).
     landlock_plan(config, False)
+    config["host_mounts"] = mount_points()  # each unit remounts them read-only (see read_only_elsewhere)
     if os.geteuid() == 0:
         config["plain_read_search"] = not nobody_can_read(_interpreter_paths() + ([config["node"]] if config.get("node") else []))
         landlock_plan(config, True)
