@@ -20,6 +20,7 @@ from typing import Any, Collection, Mapping
 
 from themelion_docs.config import CheckConfig
 from themelion_docs.report import CheckReport, PageReport, Waiver
+from themelion_docs.site.catalog import level_label
 
 DASHBOARD_URI = "qualidade.md"
 # Words, not emoji: they read the same with any font and in a screen reader.
@@ -145,7 +146,8 @@ def dashboard_markdown(report: CheckReport, config: CheckConfig, linkable: Colle
     if rows:
         out += _table(["Lição", "Módulo", "Nível", "Palavras", "Exemplos (ok/rodados)", "Erros", "Avisos",
                        "Dispensas", "Última execução"],
-                      [[_link(row, linkable), row.module, row.level, row.words, row.examples, str(row.errors),
+                      [[_link(row, linkable), _cell(config.modules.get(row.module, row.module)),
+                        _cell(level_label(row.level) or row.level), row.words, row.examples, str(row.errors),
                         str(row.warnings), str(len(row.waivers)), row.ran_at] for row in rows])
         out += ["", "## Checklist", "",
                 "Cada item está **erro** quando uma regra dele tem erro na lição, *pendente* quando a lição ainda "

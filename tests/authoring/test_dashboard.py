@@ -44,8 +44,9 @@ def test_rows_are_lessons_in_module_order_with_missing_runner_keys_as_dash():
 
 def test_dashboard_has_a_row_per_lesson_with_errors_and_waiver_reasons():
     text = dashboard_markdown(REPORT, CONFIG, linkable={"backend/apis/a.md"})
-    assert "[A \\| B](backend/apis/a.md) | apis | iniciante | 1800 | 2/3 | 1 | 1 | 1 | 21/11/2025 05:12 UTC |" in text
-    assert "| B | protocolos | avancado | 1600 | — | 0 | 0 | 0 | — |" in text  # not linkable: plain title
+    assert "[A \\| B](backend/apis/a.md) | APIs e web services | Iniciante | 1800 | 2/3 | 1 | 1 | 1 | 21/11/2025 05:12 UTC |" in text
+    # Module and level by their Portuguese names (issue 21), not slugs; not linkable: plain title.
+    assert "| B | Protocolos e comunicação | Avançado | 1600 | — | 0 | 0 | 0 | — |" in text
     assert "Q040 [escala] — lição conceitual" in text
     checklist = text.split("## Checklist")[1]
     assert "**erro**" in checklist and "dispensado" in checklist and "aviso" in checklist

@@ -253,3 +253,32 @@ def test_previous_and_next_make_the_room_one_path(site_dir: Path) -> None:
     assert modules == sorted(modules, key=ROOM_ORDER.index), modules
     crossings = [(a, b) for a, b in zip(path, path[1:]) if a.parent != b.parent]
     assert len(crossings) == len(dict.fromkeys(modules)) - 1
+
+
+def test_learners_read_portuguese_labels_not_slugs(site_dir: Path) -> None:
+    """Checklist items, the footer, tags (header, tags page, search) and dashboard columns in Portuguese."""
+    import json
+
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Production-ready" not in html, page.relative_to(site_dir)
+        assert "Made with" not in html, page.relative_to(site_dir)
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Feito com\s*<a [^>]*>\s*Material for MkDocs", home)
+    lesson = (site_dir / LESSON).read_text(encoding="utf-8")
+    tags = re.findall(r'class="themelion-tag" href="[^"]+">([^<]+)<', lesson)
+    assert "segurança" in tags and "idempotência" in tags and "HTTP" in tags, tags
+    assert "seguranca" not in tags and "idempotencia" not in tags
+    assert "Pronto para produção" in lesson  # the checklist item in the lesson's status block
+    tags_page = (site_dir / "tags.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="tag-seguranca">segurança', tags_page), "a seção da tag mantém a âncora em ASCII"
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    shown = {tag for doc in index["docs"] for tag in doc.get("tags", ())}
+    assert {"segurança", "autenticação", "idempotência"} <= shown and not {"seguranca", "autenticacao"} & shown
+    inlined = (site_dir / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert "seguran\\u00e7a" in inlined, "o índice embutido (file://) tem os mesmos nomes"
+    dashboard = site_dir / "qualidade.html"
+    if dashboard.is_file():
+        cells = re.findall(r"<td>([^<]*)</td>", dashboard.read_text(encoding="utf-8"))
+        assert "Intermediário" in cells and "Autenticação e autorização" in cells
+        assert not {"intermediario", "avancado", "autenticacao", "protocolos"} & set(cells)

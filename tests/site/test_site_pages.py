@@ -127,7 +127,8 @@ def test_header_renders_to_html_with_links_and_one_list(catalog) -> None:
     # Out of the search index: a lesson's search result shows its description, not this metadata.
     assert html.startswith('<div class="themelion-lesson-header" data-search-exclude="data-search-exclude">')
     assert '<a href="http.md">HTTP: semântica</a>' in html
-    assert '<a class="themelion-tag" href="../../tags.md#tag-tempo-real">tempo-real</a>' in html
+    # Tags by their Portuguese names (data/tags.yaml), anchors still the ASCII slug.
+    assert '<a class="themelion-tag" href="../../tags.md#tag-tempo-real">tempo real</a>' in html
     assert "<h" not in html.replace("<hr", ""), "o cabeçalho não cria títulos: a ordem dos títulos fica intacta"
 
 
@@ -160,8 +161,9 @@ def test_room_page_lists_every_module_and_lesson(catalog) -> None:
 
 def test_tags_page_groups_lessons_by_tag(catalog) -> None:
     out = site_markdown("<!-- themelion:tags -->", "tags.md", catalog)
-    assert "## http { #tag-http }" in out
-    section = out[out.index("## http {"):out.index("## idempot")]
+    assert "## HTTP { #tag-http }" in out
+    assert "[idempotência](#tag-idempotencia)" in out
+    section = out[out.index("## HTTP {"):out.index("## idempot")]
     assert "[HTTP: semântica](backend/protocolos/http.md)" in section and "[REST](backend/apis/rest.md)" in section
     assert find_tags_page({"a.md": "x", "tags.md": "<!-- themelion:tags -->"}) == "tags.md"
     assert "Nenhuma lição" in site_markdown("<!-- themelion:tags -->", "tags.md", build_catalog([], MODULES))
@@ -315,3 +317,13 @@ def test_search_patches_fold_accents_and_defer_the_index(tmp_path) -> None:
     assert lazy in bundle.read_text(encoding="utf-8")
     assert patch_search(tmp_path, ["pt"]) == [], "um segundo build não aplica de novo"
     assert lazy_index_bundle("código de outra versão") == ("código de outra versão", 0)
+
+
+def test_tag_labels_come_from_data_with_a_readable_default() -> None:
+    from themelion_docs.site.catalog import tag_label, tag_labels
+
+    assert tag_label("seguranca") == "segurança"
+    assert tag_label("autenticacao") == "autenticação"
+    assert tag_label("n-mais-um") == "N+1"
+    assert tag_label("rate-limiting") == "rate limiting"  # not listed: hyphens become spaces
+    assert all(slug == slugify(slug) for slug in tag_labels()), "as chaves de data/tags.yaml são slugs"

@@ -7,12 +7,16 @@ reports it, and the site shows whatever can be shown.
 
 from __future__ import annotations
 
+import functools
 import math
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Iterable, Mapping
+
+import yaml
 
 from themelion_docs.rules.context import Page
 
@@ -105,7 +109,7 @@ class Catalog:
         for card in self.lessons:
             for tag in card.tags:
                 found.setdefault(tag, []).append(card)
-        return [(tag, tuple(found[tag])) for tag in sorted(found, key=lambda t: (slugify(t), t))]
+        return [(tag, tuple(found[tag])) for tag in sorted(found, key=lambda t: (slugify(tag_label(t)), t))]
 
 
 def reading_minutes(words: int, words_per_minute: int = WORDS_PER_MINUTE) -> int:
@@ -117,6 +121,19 @@ def level_label(level: str | None) -> str | None:
     if not level:
         return None
     return LEVEL_LABELS.get(level, level.replace("-", " ").capitalize())
+
+
+@functools.lru_cache(maxsize=1)
+def tag_labels() -> dict[str, str]:
+    """data/tags.yaml: the Portuguese name of each tag slug that is not just the slug with spaces."""
+    text = resources.files("themelion_docs").joinpath("data", "tags.yaml").read_text(encoding="utf-8")
+    labels = (yaml.safe_load(text) or {}).get("labels") or {}
+    return {str(slug): str(label) for slug, label in labels.items()}
+
+
+def tag_label(tag: str) -> str:
+    """What a learner reads for a tag: ``seguranca`` -> "segurança", ``rate-limiting`` -> "rate limiting"."""
+    return tag_labels().get(tag) or tag.replace("-", " ")
 
 
 def slugify(text: str) -> str:

@@ -16,6 +16,7 @@ from themelion_docs.site.catalog import (
     ModuleCard,
     relative_link,
     slugify,
+    tag_label,
 )
 
 PLACEHOLDER = re.compile(r"^[ \t]*<!--\s*themelion:(?P<name>[a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
@@ -155,10 +156,10 @@ def tags_index(catalog: Catalog, rel: str) -> str:
     if not tags:
         return "*Nenhuma lição tem tags ainda.*"
     parts = []
-    cloud = " ".join(_link(tag, f"#tag-{slugify(tag)}") + "{ .themelion-tag }" for tag, _ in tags)
+    cloud = " ".join(_link(tag_label(tag), f"#tag-{slugify(tag)}") + "{ .themelion-tag }" for tag, _ in tags)
     parts.append(cloud + "\n{ .themelion-tags }")
     for tag, cards in tags:
-        parts.append(f"## {_md(tag)} {{ #tag-{slugify(tag)} }}")
+        parts.append(f"## {_md(tag_label(tag))} {{ #tag-{slugify(tag)} }}")
         items = []
         for card in cards:
             module = catalog.module(card.module)
@@ -187,8 +188,8 @@ def lesson_list(cards: tuple[LessonCard, ...], rel: str) -> str:
 
 def _tag(tag: str, rel: str, catalog: Catalog) -> str:
     if catalog.tags_rel:
-        return _link(tag, f"{relative_link(rel, catalog.tags_rel)}#tag-{slugify(tag)}") + "{ .themelion-tag }"
-    return f'<span class="themelion-tag">{_html(tag)}</span>'
+        return _link(tag_label(tag), f"{relative_link(rel, catalog.tags_rel)}#tag-{slugify(tag)}") + "{ .themelion-tag }"
+    return f'<span class="themelion-tag">{_html(tag_label(tag))}</span>'
 
 
 def _link(text: str, target: str) -> str:

@@ -25,9 +25,12 @@ them twice).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
+
+from themelion_docs.site.catalog import tag_label
 
 FOLD_MARKER = "/* themelion: accent folding */"
 
@@ -131,6 +134,29 @@ def load_index_on_first_use(site_dir: Path) -> list[Path]:
     return changed
 
 
+def relabel_tags(site_dir: Path, label: Callable[[str], str] = tag_label) -> list[Path]:
+    """Tags in the search index (shown under each result) by their Portuguese names, not slugs.
+
+    Runs after the search plugin wrote ``search/search_index.json`` and before the offline plugin
+    copies it into ``search_index.js`` (its ``on_post_build`` runs last).
+    """
+    path = site_dir / "search" / "search_index.json"
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    changed = False
+    for doc in data.get("docs") or ():
+        tags = doc.get("tags")
+        if isinstance(tags, list):
+            labels = [label(str(tag)) for tag in tags]
+            changed |= labels != tags
+            doc["tags"] = labels
+    if not changed:
+        return []
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    return [path]
+
+
 def patch_search(site_dir: Path, languages: Iterable[str] | None) -> list[Path]:
     langs = [languages] if isinstance(languages, str) else list(languages or ())
-    return add_accent_folding(site_dir, langs) + load_index_on_first_use(site_dir)
+    return add_accent_folding(site_dir, langs) + load_index_on_first_use(site_dir) + relabel_tags(site_dir)
