@@ -16,6 +16,7 @@ from themelion_docs.checker import PageSource, check_sources
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.explain import explain_rule, rules_table
 from themelion_docs.baseline import BaselineError, apply_baseline, dump_baseline, parse_baseline
+from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
 from themelion_docs.guide import RuleLinks
 from themelion_docs.project import Project, ProjectError, find_config, load_project
 from themelion_docs.scaffold import ScaffoldError, create_lesson
@@ -117,7 +118,11 @@ def run_check(args: argparse.Namespace) -> int:
     ran: dict = {}  # path -> PageExamples, for --accept
     execute = None if args.no_exec else example_executor(project, args, prune=whole_site, sink=ran)
     baseline = read_baseline(args.baseline) if args.baseline else None
-    report = check_sources(sources, config, context_sources=context, execute=execute)
+    memo = page_memo(project, args)
+    report = check_sources(sources, config, context_sources=context, execute=execute, memo=memo,
+                           salt=tool_fingerprint() if memo is not None else "")
+    if memo is not None and whole_site:
+        memo.prune()
     if args.write_baseline:
         write_file(args.write_baseline, dump_baseline(report))
         print(f"linha de base gravada em {args.write_baseline}: {len(report.findings)} achado(s) aceitos")
@@ -137,6 +142,16 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(formatted + (baseline_note(report, args.baseline) if args.format == "text" else ""), end="")
     return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def page_memo(project: Project, args: argparse.Namespace) -> MemoryMemo | None:
+    """The per-page memo under the cache folder (``pages/``); none with --no-cache."""
+    from themelion_docs.settings import DEFAULT_CACHE_DIR
+
+    folder = project.options.get("cache_dir", DEFAULT_CACHE_DIR)
+    if args.no_cache or not folder:
+        return None
+    return MemoryMemo(FileMemo(project.root / str(folder) / "pages"))
 
 
 def rule_links(project: Project) -> RuleLinks:
