@@ -17,14 +17,11 @@ Goals from the issue: warm <= 1.05x disabled; cold <= 1.5x markdown-exec.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import build, print_medians
 
 BLOCK = '''import json, hashlib
 dados = {{"licao": {lesson}, "bloco": {block}, "itens": list(range({size}))}}
@@ -65,17 +62,6 @@ def make_site(root: Path, plugins: str, lessons: int, blocks: int, exec_option: 
     (root / "mkdocs.yml").write_text(MKDOCS.format(plugins=plugins), encoding="utf-8")
 
 
-def build(root: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(root / "site")], env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"build falhou em {root}:\n{done.stderr[-2000:]}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", type=int, default=30)
@@ -97,12 +83,9 @@ def main() -> None:
                 if name == "plugin frio":
                     shutil.rmtree(root / ".cache-cold", ignore_errors=True)
                 samples[name].append(build(root))
-        medians = {name: statistics.median(values) for name, values in samples.items()}
         total = args.lessons * args.blocks
         print(f"corpus: {args.lessons} lições x {args.blocks} blocos = {total} blocos; {args.repeats} builds por variante")
-        print(f"{'variante':<20}{'mediana':>10}{'mín':>10}{'máx':>10}")
-        for name, values in samples.items():
-            print(f"{name:<20}{medians[name]:>9.2f}s{min(values):>9.2f}s{max(values):>9.2f}s")
+        medians = print_medians(samples, width=20)
         warm = medians["plugin quente"] / medians["plugin desligado"]
         cold = medians["plugin frio"] / medians["markdown-exec"]
         print(f"quente / desligado     = {warm:.2f}x  (meta <= 1.05x)")

@@ -22,14 +22,11 @@ the ratios of medians measured in one run are the figures to quote.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import build, print_medians
 
 from themelion_docs.execution import RUNNABLE_LANGUAGES
 from themelion_docs.fences import render_info
@@ -111,17 +108,6 @@ def make_variant(root: Path, variant: str) -> tuple[int, int]:
     return python, javascript
 
 
-def build(root: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(root / "site")], cwd=root, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0 or not (root / "site" / "index.html").exists():
-        raise SystemExit(f"build falhou em {root}:\n{done.stderr[-3000:]}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -138,14 +124,11 @@ def main() -> None:
             for name, root in roots.items():  # interleaved: noise hits every variant alike
                 shutil.rmtree(root / ".cache-cold", ignore_errors=True)
                 samples[name].append(build(root))
-        medians = {name: statistics.median(values) for name, values in samples.items()}
         lessons = sum(1 for _ in (REPO / "content").rglob("*.md"))
         python, javascript = counts["markdown-exec"]
         print(f"conteúdo real: {lessons} páginas; markdown-exec executa {python} blocos python "
               f"({javascript} blocos javascript ficam sem executar nele); {args.repeats} builds por variante")
-        print(f"{'variante':<18}{'mediana':>10}{'mín':>10}{'máx':>10}")
-        for name, values in samples.items():
-            print(f"{name:<18}{medians[name]:>9.2f}s{min(values):>9.2f}s{max(values):>9.2f}s")
+        medians = print_medians(samples, width=18)
         print(f"frio / markdown-exec = {medians['themelion frio'] / medians['markdown-exec']:.2f}x  (meta <= 1,0x)")
         print(f"frio / desligado     = {medians['themelion frio'] / medians['desligado']:.2f}x")
         print(f"markdown-exec / desligado = {medians['markdown-exec'] / medians['desligado']:.2f}x")
