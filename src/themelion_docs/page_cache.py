@@ -86,10 +86,8 @@ class FileMemo:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._key: bytes | None = None
-        self.used: set[str] = set()
 
     def get(self, key: str) -> Any | None:
-        self.used.add(key)
         try:
             blob = (self.directory / key).read_bytes()
         except OSError:
@@ -103,7 +101,6 @@ class FileMemo:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        self.used.add(key)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self.directory.mkdir(parents=True, exist_ok=True)
