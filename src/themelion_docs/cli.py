@@ -283,7 +283,7 @@ def example_executor(project: Project, args: argparse.Namespace, prune: bool, si
         if progress is not None:
             print(file=sys.stderr)
         if prune and settings.cache_dir is not None:
-            keys = {r.example.key for page in results.values() for r in page.results.values()}
+            keys = set().union(*(page.cache_keys for page in results.values()))
             meta = {**meta, "cache_pruned": prune_cache(settings, keys)}
         return {path: page.outcome for path, page in results.items()}, meta
 

@@ -21,6 +21,7 @@ from themelion_docs.execution import (
     run_examples,
     with_stability,
 )
+from themelion_docs.execution.exercises import ExerciseVerdict, judge_exercises, without_exercises
 from themelion_docs.fences import fence_marker
 from themelion_docs.safe_text import printable
 from themelion_docs.rules.context import Page
@@ -32,6 +33,14 @@ Progress = Callable[[int, int, int], None]
 class PageExamples:
     outcome: ExampleOutcome
     results: Mapping[int, ExampleResult] = field(default_factory=dict)  # fence line -> result
+    exercises: tuple[ExerciseVerdict, ...] = ()
+    """The page's practice exercises as this build found them (their runs are not in ``results``)."""
+    exercise_results: tuple[ExampleResult, ...] = ()
+
+    @property
+    def cache_keys(self) -> set[str]:
+        """Keys of every result of the page, exercises included: what a prune must keep."""
+        return {r.example.key for r in (*self.results.values(), *self.exercise_results)}
 
 
 def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress | None = None,
@@ -51,19 +60,26 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         results = with_stability(run.results, again)
         run = replace(run, results=results, findings=[f for r in results for f in r.findings])
     by_page: dict[str, list[ExampleResult]] = {}
-    for result in run.results:
+    exercise_runs: dict[str, list[ExampleResult]] = {}
+    own, practice = without_exercises(run.results)
+    for result in own:
         by_page.setdefault(result.example.path, []).append(result)
+    for result in practice:
+        exercise_runs.setdefault(result.example.path, []).append(result)
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     outcomes: dict[str, PageExamples] = {}
     for path, (_, build_findings) in built.items():
         results = by_page.get(path, [])
-        findings = [*build_findings, *(f for r in results for f in r.findings)]
+        verdicts, exercise_findings = judge_exercises(exercise_runs.get(path, []))
+        findings = [*build_findings, *(f for r in results for f in r.findings), *exercise_findings]
         executed = [r for r in results if r.status not in ("not-run", "unavailable") or r.example.run]
         info = {
             "examples_run": sum(1 for r in results if r.status in ("passed", "failed", "timeout")),
             "examples_passed": sum(1 for r in results if r.status == "passed"),
             "examples_failed": sum(1 for r in results if r.status in ("failed", "timeout")),
             "examples_skipped": sum(1 for r in results if r.status in ("not-run", "unavailable")),
+            "exercises": len(verdicts),
+            "exercises_verified": sum(1 for v in verdicts if v.verified),
             "python": run.python_version,
             "ran_at": _last_run(results) or now,
             # one entry per block, for reports that list examples one by one (JUnit)
@@ -72,20 +88,27 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
                  "seconds": round(r.duration, 3), "cached": r.cached}
                 for r in results
             ],
-        } if executed else {}
+        } if executed or verdicts else {}
         outcome = ExampleOutcome(
             findings=tuple(findings),
             statuses={r.example.line: r.status for r in results},
             info=info,
         )
-        outcomes[path] = PageExamples(outcome, {r.example.line: r for r in results})
+        outcomes[path] = PageExamples(outcome, {r.example.line: r for r in results}, tuple(verdicts),
+                                      tuple(exercise_runs.get(path, [])))
     hits, misses = getattr(run, "cache_hits", 0), getattr(run, "cache_misses", 0)
-    passed = sum(1 for r in run.results if r.status == "passed")
-    failed = sum(1 for r in run.results if r.status in ("failed", "timeout"))
+    passed = sum(1 for r in own if r.status == "passed")
+    failed = sum(1 for r in own if r.status in ("failed", "timeout"))
     build_errors = {(f.path, f.line) for _, findings in built.values() for f in findings if f.is_error}
-    counts = block_counts(run.results, build_errors)
+    counts = block_counts(own, build_errors)
+    all_verdicts = [v for page in outcomes.values() for v in page.exercises]
+    verified = sum(1 for v in all_verdicts if v.verified)
+    exercises_text = (f"; {len(all_verdicts)} exercício{'s' if len(all_verdicts) != 1 else ''} "
+                      f"({verified} verificado{'s' if verified != 1 else ''})") if all_verdicts else ""
     meta = {
-        "examples": len(run.results),
+        "examples": len(own),
+        "exercises": len(all_verdicts),
+        "exercises_verified": verified,
         "examples_passed": passed,
         "examples_failed": failed,
         "cache_hits": hits,
@@ -93,8 +116,8 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         "network_isolated": run.network_isolated,
         "node_available": run.node_available,
         "python": run.python_version,
-        "examples_skipped": len(run.results) - passed - failed,
-        "examples_summary": (f"{blocks_text(counts)}; {hits} do cache; "
+        "examples_skipped": len(own) - passed - failed,
+        "examples_summary": (f"{blocks_text(counts)}{exercises_text}; {hits} do cache; "
                              f"rede isolada: {'sim' if run.network_isolated else 'não'}"),
     }
     return outcomes, meta
@@ -178,6 +201,23 @@ def output_inserts(results: Mapping[int, ExampleResult]) -> dict[int, str]:
         if not text.strip() and result.status == "passed":
             continue  # nothing printed: no empty box under the code
         inserts[line] = _block(title, text, result.status)
+    return inserts
+
+
+def exercise_inserts(verdicts: Sequence[ExerciseVerdict]) -> dict[int, str]:
+    """Markdown under the tests of each exercise: what this build checked of it."""
+    inserts: dict[int, str] = {}
+    for verdict in verdicts:
+        if verdict.verified:
+            starter = " e falham com o código inicial" if verdict.starter_checked else ""
+            inserts[verdict.tests_line] = (
+                '!!! success "Verificado neste build"\n'
+                f"    Estes testes passam com a solução de referência{starter}. "
+                "Complete o código até eles passarem com o seu.")
+        else:
+            inserts[verdict.tests_line] = (
+                '!!! failure "Exercício com problema neste build"\n'
+                "    A verificação deste exercício falhou; os autores foram avisados no relatório do build.")
     return inserts
 
 

@@ -23,6 +23,7 @@ FAMILIES = {
     "checklist": "Checklist de qualidade",
     "exemplos": "Exemplos executáveis",
     "prosa": "Prosa em português",
+    "exercicios": "Exercícios (Pratique)",
 }
 
 SEVERITY_TEXT = {"error": "erro (bloqueia a página)", "warning": "aviso (informa)"}

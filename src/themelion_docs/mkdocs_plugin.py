@@ -26,7 +26,7 @@ from mkdocs.utils.meta import get_data
 from themelion_docs.checker import PageSource, build_corpus, check_pages, load_page
 from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
 from themelion_docs.config import CheckConfig, ConfigError, load_config
-from themelion_docs.examples import output_inserts
+from themelion_docs.examples import exercise_inserts, output_inserts
 from themelion_docs.render import rewrite
 from themelion_docs.guide import RuleLinks
 from themelion_docs.report import CheckReport
@@ -260,7 +260,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             raise PluginError(f"themelion: {error}") from error
         examples, meta = execute(pages, settings)
         if settings.cache_dir is not None:
-            keys = {r.example.key for page in examples.values() for r in page.results.values()}
+            keys = set().union(*(page.cache_keys for page in examples.values()))
             prune_cache(settings, keys)
         log.info(f"themelion: exemplos: {meta.get('examples_summary', '')}")
         return examples, meta
@@ -270,7 +270,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         if not self.config.enabled or parsed is None or parsed.lesson is None:
             return markdown
         executed = self.examples.get(parsed.path)
-        inserts = output_inserts(executed.results) if executed else {}
+        inserts = {**output_inserts(executed.results), **exercise_inserts(executed.exercises)} if executed else {}
         if executed and executed.outcome.info:
             page.meta["themelion_examples"] = dict(executed.outcome.info)
         body, _ = get_data(rewrite(parsed.lesson, inserts))

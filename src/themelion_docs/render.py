@@ -4,8 +4,9 @@ Works on the lesson's own lines, using the fence positions of the lesson
 model: the opening line of every fence loses the options the toolchain owns
 (pymdownx.superfences drops a whole fence whose info string carries an
 unknown ``key="value"``), and blocks get their real output inserted after
-them. Renderer-neutral: the result is plain Markdown with Material's fence
-options.
+them. The reference solution of a practice exercise (``part="solution"``) is
+left out: the build runs it, the learner does not see it. Renderer-neutral:
+the result is plain Markdown with Material's fence options.
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ def rewrite(lesson: Lesson, inserts: Mapping[int, str] | None = None) -> str:
     lines = lesson.text.split("\n")
     inserts = inserts or {}
     by_end: dict[int, list[str]] = {}
+    hidden: set[int] = set()
     for fence in lesson.fences:
         if not fence.closed:
+            continue
+        if is_hidden(fence):
+            hidden.update(range(fence.line, fence.end_line + 1))
             continue
         index = fence.line - 1
         if 0 <= index < len(lines):
@@ -53,11 +58,19 @@ def rewrite(lesson: Lesson, inserts: Mapping[int, str] | None = None) -> str:
             by_end.setdefault(fence.end_line, []).append(_indented(printable(extra), prefix))
     out: list[str] = []
     for number, line in enumerate(lines, start=1):
+        if number in hidden:
+            continue
         out.append(line)
         for block in by_end.get(number, ()):
             blank = container_prefix(line).rstrip()
             out.extend([blank, block, blank])
     return "\n".join(out)
+
+
+def is_hidden(fence: Fence) -> bool:
+    """A fence the learner never sees: the reference solution of an exercise."""
+    options = fence.info.options
+    return "exercise" in options and options.get("part") == "solution"
 
 
 _MARKER = re.compile(r"`{3,}|~{3,}")

@@ -46,9 +46,13 @@ def test_scaffold_has_every_structure_the_rules_expect():
         assert f"\n## {section.title}\n" in text
     for heading in ("### Implementação mínima", "### Pronto para produção", "### Segurança"):
         assert heading in text
-    erros = text.split("## Erros comuns")[1].split("## Referências")[0]
+    erros = text.split("## Erros comuns")[1].split("## Pratique")[0]
     assert erros.count("\n### ") == config.rule("Q110").params["min_mistakes"]
     assert "```diagram" in text and "```python" in text
+    pratique = text.split("## Pratique")[1].split("## Referências")[0]
+    for part in ("starter", "tests", "solution"):
+        assert f'part="{part}"' in pratique
+    assert '??? tip "Dica"' in pratique
 
 
 def test_filling_the_placeholders_brings_back_the_volume_rules():

@@ -138,10 +138,10 @@ def test_check_of_one_file_still_resolves_prerequisites_against_the_site(clean_s
 
 def test_thresholds_come_from_the_plugin_options_in_mkdocs_yml(clean_site, capsys):
     (clean_site / "mkdocs.yml").write_text(
-        (clean_site / "mkdocs.yml").read_text(encoding="utf-8").replace('"min_words": 260', '"min_words": 280'),
+        (clean_site / "mkdocs.yml").read_text(encoding="utf-8").replace('"min_words": 306', '"min_words": 326'),
         encoding="utf-8")
     assert main(["check", "--no-exec"]) == 1
-    assert "Q010 [profundidade-da-licao] a lição tem 279 palavras de prosa; o mínimo é 280" in capsys.readouterr().out
+    assert "Q010 [profundidade-da-licao] a lição tem 325 palavras de prosa; o mínimo é 326" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args, says", [

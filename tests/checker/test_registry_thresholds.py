@@ -39,7 +39,7 @@ def test_registry_thresholds_are_the_documented_ones():
     assert DEFAULT.rule("Q010").params["min_words"] == 1500
     assert DEFAULT.rule("Q011").params["min_words"] == {
         "o-que-e": 120, "como-funciona": 300, "na-pratica": 150,
-        "quando-usar": 150, "erros-comuns": 150, "referencias": 10}
+        "quando-usar": 150, "erros-comuns": 150, "pratique": 30, "referencias": 10}
     assert DEFAULT.rule("Q090").params["min_quantities"] == 12
     assert (DEFAULT.rule("F008").params["min"], DEFAULT.rule("F008").params["max"]) == (2, 5)
     assert DEFAULT.max_page_bytes == 1_048_576

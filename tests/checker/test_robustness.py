@@ -104,14 +104,18 @@ def test_yaml_syntax_error_is_reported_at_the_line_of_the_error(good_text):
 
 
 def test_unclosed_fence_swallows_the_rest_but_is_reported_where_it_opens(good_text):
-    text = mutate(good_text, "    return None\n```\n", "    return None\n")  # the production code is never closed
+    # The production code is never closed (and no later fence closes it: the exercise goes too).
+    head, _, tail = good_text.partition("## Pratique\n")
+    text = mutate(head + "## Referências\n" + tail.partition("## Referências\n")[2],
+                  "    return None\n```\n", "    return None\n")
     opening = line_of(text, "```", start=line_of(text, "### Pronto para produção"))
     found = findings(check([(GOOD_REL, text)]))
     m003 = with_code(found, "M003")
     assert [f.line for f in m003] == [opening]
     # Everything after it became code: the later sections are missing, as the site would show.
     assert sorted(f.message for f in with_code(found, "S001")) == [
-        "falta a seção `## Erros comuns`", "falta a seção `## Quando usar`", "falta a seção `## Referências`"]
+        "falta a seção `## Erros comuns`", "falta a seção `## Pratique`", "falta a seção `## Quando usar`",
+        "falta a seção `## Referências`"]
     assert "nunca fechado" in m003[0].message and "```" in m003[0].hint
 
 

@@ -135,7 +135,7 @@ CASES = [
     # ------------------------------------------------------------- checklist
     Case("Q010", edit("O cliente abre a conexão uma vez e envia várias requisições por ela, em\n"
                       "sequência, até que um dos lados a feche por ociosidade.\n\n", ""),
-         at="## O que é e por que importa", says="mínimo é 260"),
+         at="## O que é e por que importa", says="mínimo é 306"),
     Case("Q011", edit("O módulo padrão já reaproveita a conexão enquanto o objeto existir.\n\n", ""),
          at="## Na prática", says="`## Na prática` tem 12 palavras"),
     Case("Q020", edit('```diagram title="Uma conexão, várias requisições"', '```text'), at="## Como funciona",
@@ -179,6 +179,19 @@ CASES = [
          says="2 erro(s)"),
     Case("Q111", edit("✅ Crie o cliente uma vez e reaproveite-o em todas as chamadas.\n\n", ""),
          at="### Criar um cliente por requisição", says="não mostra o jeito certo"),
+    # ------------------------------------------------------------ exercises
+    Case("X001", edit('```python exercise="lote" part="tests" title="test_lote.py"', '```python title="test_lote.py"'),
+         at="## Pratique", says="nenhum bloco com exercise"),
+    Case("X002", edit("Complete `handshakes_do_lote(requisicoes, por_conexao)` para devolver quantos handshakes um\n"
+                      "cliente faz para enviar `requisicoes` requisições quando cada conexão persistente atende no\n"
+                      "máximo `por_conexao` delas. Os testes abaixo conferem lotes exatos, lotes com sobra e o lote vazio.\n",
+                      "Complete a função.\n"),
+         at=first_fence_after("### Exercício 1"), says="«lote» não tem enunciado", also=frozenset({"Q010", "Q011"})),
+    Case("X003", edit('??? tip "Dica"\n', '??? note "Observação"\n'),
+         at='```python exercise="lote" part="solution"', says="«lote» não tem dica"),
+    Case("X004", edit("### Pronto para produção\n\nA versão", '### Pronto para produção\n\n'
+                      '```python exercise="lote" part="solution"\nx = 1\n```\n\nA versão'),
+         at='```python exercise="lote" part="solution"', says="fora de `## Pratique` (em `## Na prática`)"),
     # ---------------------------------------------------------------- prose
     Case("L001", edit("## Quando usar\n", "## Quando usar\n\n!!! note\n    O pool guarda 50 conexões por host.\n"),
          at="!!! note", says="«Note»"),

@@ -102,7 +102,7 @@ def test_a_last_section_moved_to_the_top_belongs_after_the_last_in_order(good_te
     moved = mutate(good_text[:start], "## O que é", references.rstrip("\n") + "\n\n## O que é")
     found = section_findings(moved)
     assert [(f.code, f.line) for f in found] == [("S004", line_of(moved, "## Referências"))]
-    assert found[0].message.endswith("deveria vir depois de `## Erros comuns`")
+    assert found[0].message.endswith("deveria vir depois de `## Pratique`")
 
 
 def test_headings_inside_admonitions_and_code_are_not_sections(good_text):

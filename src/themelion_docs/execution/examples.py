@@ -14,6 +14,7 @@ from themelion_docs.findings import Finding
 from .catalog import make_finding
 from .dependencies import DependencyIndex, build_index, imports_of, read_environment
 from .interpreters import find_node, node_version, python_version
+from .exercises import ExerciseFence, exercise_drafts
 from .options import OUTPUT_LANGUAGE, RUNNABLE_LANGUAGES, read_options
 from .settings import RunnerSettings
 
@@ -60,6 +61,13 @@ class Example:
     """Top-level modules the block imports (Python), for the cache key."""
     processes: int | None = None
     """Processes and threads its unit may hold (``processes``); None: the configured default."""
+    exercise: str | None = None
+    """Id of the practice exercise this run belongs to; None for a lesson's own block."""
+    part: str | None = None
+    """The exercise part this block is (``starter``, ``tests``, ``solution``)."""
+    check: str | None = None
+    """Which check of the exercise runs it: ``reference`` (solution + tests must pass) or
+    ``starter`` (starter + tests must fail)."""
 
 
 def build_examples(
@@ -70,6 +78,7 @@ def build_examples(
     drafts: list[Example] = []
     drafted_at: dict[int, int] = {}  # fence index -> draft index
     session_runtime: dict[str, tuple[str, int]] = {}  # session -> (runtime, line of its first block)
+    exercise_fences: list[ExerciseFence] = []
     for index, fence in enumerate(fences):
         language = fence.language.lower()
         if language == OUTPUT_LANGUAGE:
@@ -91,6 +100,10 @@ def build_examples(
             default_processes=settings.max_processes, processes_ceiling=settings.processes_ceiling,
         )
         findings.extend(problems)
+        if "exercise" in fence.info.options:
+            # Parts of an exercise never run as they stand: exercises.py puts them together.
+            exercise_fences.append(ExerciseFence(fence, runtime, options))
+            continue
         run, reason = options.run, options.reason
         if options.session is not None and options.valid:
             first = session_runtime.setdefault(options.session, (runtime, fence.line))
@@ -118,9 +131,14 @@ def build_examples(
                 expected_output_line=None,
             )
         )
+    exercises, exercise_findings = exercise_drafts(path, exercise_fences, Example)
+    drafts.extend(exercises)
+    findings.extend(exercise_findings)
     drafts, import_findings = _check_imports(path, drafts, fences, settings)
     findings.extend(import_findings)
-    return _with_keys(drafts, settings), findings
+    # The tests of an exercise run twice (against the solution and the starter): one finding each.
+    unique = list({(f.line, f.code, f.message): f for f in findings}.values())
+    return _with_keys(drafts, settings), unique
 
 
 def _check_imports(path: str, drafts: list[Example], fences: Sequence[FenceLike], settings: RunnerSettings

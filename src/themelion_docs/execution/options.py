@@ -1,4 +1,5 @@
-"""Options of a runnable fence (``session``, ``expect``, ``timeout``, ``run``, ``reason``).
+"""Options of a runnable fence (``session``, ``expect``, ``timeout``, ``run``, ``reason``,
+and ``exercise``/``part`` for the parts of a practice exercise).
 
 Reading never raises: every problem is a finding at the fence's line.
 """
@@ -14,7 +15,11 @@ from themelion_docs.findings import Finding
 
 from .catalog import make_finding
 
-OWNED_OPTIONS = frozenset({"session", "expect", "timeout", "processes", "run", "reason"})
+OWNED_OPTIONS = frozenset({"session", "expect", "timeout", "processes", "run", "reason", "exercise", "part"})
+
+# Parts of a practice exercise (``exercise="id" part="..."``): the code the learner starts from,
+# the tests the learner sees, and the reference solution the build runs them against (hidden).
+EXERCISE_PARTS = ("starter", "tests", "solution")
 
 # Info-string language -> the runtime that runs it.
 RUNNABLE_LANGUAGES = {
@@ -38,6 +43,10 @@ class BlockOptions:
     run: bool = True
     reason: str | None = None
     valid: bool = True
+    exercise: str | None = None
+    """Id of the practice exercise this fence is a part of (``exercise``)."""
+    part: str | None = None
+    """Which part of the exercise: one of EXERCISE_PARTS."""
 
 
 def read_options(
@@ -132,8 +141,44 @@ def read_options(
         found("E006", option="reason", context='sem run="no"',
               fix='remova reason, ou acrescente run="no" se o bloco não deve rodar')
 
+    exercise, part = _exercise_options(options, found)
+
     valid = not any(f.is_error for f in findings)
-    return BlockOptions(session=session, expect=expect, timeout=timeout, processes=processes, run=run, reason=reason, valid=valid), findings
+    return BlockOptions(session=session, expect=expect, timeout=timeout, processes=processes, run=run,
+                        reason=reason, valid=valid, exercise=exercise, part=part), findings
+
+
+def _exercise_options(options: dict[str, str], found) -> tuple[str | None, str | None]:
+    """``exercise`` and ``part``: an exercise's parts run in units of their own, so the options
+    that place a block in a session, expect an error or skip it make no sense there."""
+    exercise, part = options.get("exercise"), options.get("part")
+    if exercise is None:
+        if part is not None:
+            found("E006", option="part", context="sem exercise",
+                  fix='acrescente exercise="nome-do-exercicio" ou remova part')
+        return None, None
+    exercise = exercise.strip()
+    if not exercise:
+        found("E002", option="exercise", value=options["exercise"], problem="vazio",
+              fix='dê um nome ao exercício, por exemplo exercise="limite-de-taxa"')
+        return None, None
+    parts = ", ".join(f'part="{name}"' for name in EXERCISE_PARTS)
+    if part is None:
+        found("E002", option="part", value="", problem="falta a parte do exercício",
+              fix=f"diga que parte do exercício é o bloco: {parts}")
+        return None, None
+    if part not in EXERCISE_PARTS:
+        close = difflib.get_close_matches(part, EXERCISE_PARTS, n=1)
+        found("E002", option="part", value=part, problem="não é uma parte de exercício",
+              fix=f'use part="{close[0]}"' if close else f"use {parts}")
+        return None, None
+    for option, why in (("session", "as partes de um exercício rodam em sessões próprias"),
+                        ("expect", "os testes decidem; o código inicial falha neles por construção"),
+                        ("run", "todo exercício roda no build")):
+        if option in options:
+            found("E002", option=option, value=options[option], problem=f"não se usa num exercício: {why}",
+                  fix=f"remova {option} deste bloco")
+    return exercise, part
 
 
 def strip_owned_options(info: str) -> str:

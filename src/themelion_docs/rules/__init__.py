@@ -43,4 +43,4 @@ def run_checks(page: Page, context: Context) -> list[Finding]:
 
 
 from themelion_docs.rules import checklist, code, front_matter, page, sections  # noqa: E402,F401
-from themelion_docs.rules import prose  # noqa: E402,F401
+from themelion_docs.rules import exercises, prose  # noqa: E402,F401

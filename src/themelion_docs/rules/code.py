@@ -69,7 +69,9 @@ def tests(page: Page, context: Context) -> Iterable[Finding]:
     lesson = page.lesson
     if lesson is None or not lesson.sections:
         return
-    with_tests = [f for f in lesson.fences if f.language == "python" and is_run(f) and "expect" not in f.info.options
+    # An exercise's tests are the learner's (the runner checks them, E040-E043), not the lesson's own.
+    with_tests = [f for f in lesson.fences if f.language == "python" and is_run(f)
+                  and "expect" not in f.info.options and "exercise" not in f.info.options
                   and ("assert" in f.content or "def test" in f.content)  # cheap filter before the tree
                   and _has_tests(python_tree(f))]
     if not with_tests:
