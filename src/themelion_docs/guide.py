@@ -21,7 +21,7 @@ from themelion_docs.rules.prose import Glossary, load_glossary
 
 PREFIX = "autores"
 TYPE_NAMES = {"text": "texto", "integer": "número inteiro", "text-list": "lista de textos",
-              "mapping": "mapeamento `chave: motivo`"}
+              "mapping": "mapeamento `chave: motivo`", "text-mapping": "mapeamento `termo: definição`"}
 # The guide's first copy-paste command creates this lesson: it must not exist in the room
 # (tests/authoring/test_guide.py checks it), or `themelion new` refuses it.
 EXAMPLE_TARGET = "apis/minha-licao"

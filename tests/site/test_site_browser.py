@@ -408,3 +408,25 @@ def test_search_index_loads_on_first_use(browser: object, server: str, site_dir:
         assert visit.errors == []
     finally:
         visit.context.close()
+
+
+def test_a_lesson_marked_done_shows_on_its_module_page_and_survives_a_reload(visit: Visit, server: str,
+                                                                          lesson_url: str) -> None:
+    _go(visit, lesson_url)
+    button = visit.page.locator("article button.themelion-progress")
+    assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+    visit.page.locator("#pratique").scroll_into_view_if_needed()
+    visit.page.wait_for_function(
+        "() => localStorage.getItem('themelion:progresso:protocolos/http') === 'lida'")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    visit.page.reload(wait_until="load")
+    assert visit.page.locator("article button.themelion-progress").get_attribute("aria-pressed") == "true"
+    _go(visit, server + "backend/protocolos/index.html")
+    mark = visit.page.locator('article .themelion-progress-mark[data-lesson="protocolos/http"]')
+    assert mark.inner_text() == "Concluída"
+    assert re.match(r"1 de \d+ lições concluídas", visit.page.locator(".themelion-progress-count").inner_text())
+    _go(visit, lesson_url)
+    visit.page.locator("article button.themelion-progress").click()  # undo
+    assert visit.page.evaluate("localStorage.getItem('themelion:progresso:protocolos/http')") == "lida"
+    assert visit.errors == []

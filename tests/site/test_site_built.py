@@ -282,3 +282,36 @@ def test_learners_read_portuguese_labels_not_slugs(site_dir: Path) -> None:
         cells = re.findall(r"<td>([^<]*)</td>", dashboard.read_text(encoding="utf-8"))
         assert "Intermediário" in cells and "Autenticação e autorização" in cells
         assert not {"intermediario", "avancado", "autenticacao", "protocolos"} & set(cells)
+
+
+def test_the_glossary_lists_every_term_of_the_lessons_with_a_link_to_where_it_is_taught(site_dir: Path) -> None:
+    """Each term of a lesson's ``glossary`` is on /glossario/, A to Z, linking to the lesson's section."""
+    import yaml
+
+    from themelion_docs.site.catalog import fold_term
+
+    glossary = (site_dir / "glossario.html").read_text(encoding="utf-8")
+    shown = [re.sub(r"<[^>]+>", "", term) for term in re.findall(r'<dt id="termo-[^"]*">(.*?)</dt>', glossary)]
+    declared: dict[str, str] = {}
+    for lesson in sorted((ROOT / "content" / "backend").glob("*/*.md")):
+        if lesson.name == "index.md":
+            continue
+        front = yaml.safe_load(lesson.read_text(encoding="utf-8").split("---\n")[1]) or {}
+        for term in (front.get("glossary") or {}):
+            declared.setdefault(fold_term(term), lesson.stem)
+    assert declared, "ao menos uma lição declara termos (front matter glossary)"
+    assert sorted(fold_term(t) for t in shown) == sorted(declared)
+    assert [fold_term(t) for t in shown] == sorted(fold_term(t) for t in shown), "em ordem alfabética"
+    for key, stem in declared.items():
+        entry = glossary[glossary.index(next(t for t in shown if fold_term(t) == key)):]
+        entry = entry[: entry.index("</dd>")]
+        assert re.search(rf'href="backend/[a-z-]+/{stem}\.html(#[a-z0-9_-]+)?"', entry), (key, entry[:300])
+
+
+def test_lessons_and_lists_carry_the_progress_hooks(site_dir: Path) -> None:
+    lesson = (site_dir / LESSON).read_text(encoding="utf-8")
+    assert re.search(r'<button class="themelion-progress" type="button" data-lesson="protocolos/http" hidden>',
+                     lesson)
+    module = (site_dir / "backend" / "protocolos" / "index.html").read_text(encoding="utf-8")
+    assert 'class="themelion-progress-mark" data-lesson="protocolos/http"' in module
+    assert "assets/javascripts/progresso.js" in lesson

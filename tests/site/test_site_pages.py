@@ -327,3 +327,36 @@ def test_tag_labels_come_from_data_with_a_readable_default() -> None:
     assert tag_label("n-mais-um") == "N+1"
     assert tag_label("rate-limiting") == "rate limiting"  # not listed: hyphens become spaces
     assert all(slug == slugify(slug) for slug in tag_labels()), "as chaves de data/tags.yaml são slugs"
+
+
+def glossary_room() -> list[Page]:
+    body = ("## Como funciona\n\nTexto sem o termo.\n\n### Métodos\n\nOs métodos idempotentes podem ser "
+            "retentados; a Idempotência vem da RFC 9110.\n\n## Como funciona\n\n### Métodos\n\nDe novo.\n")
+    return [
+        lesson("backend/protocolos/http.md", title="HTTP", module="protocolos", order=1, _body=body,
+               glossary='{"método idempotente": "Mesmo efeito com uma ou N requisições.", '
+                        '"Ábaco": "Termo que a lição não usa.", "ETag": "Validador."}'),
+        lesson("backend/apis/rest.md", title="REST", module="apis", order=1,
+               _body="### Verbos\n\nUm método idempotente, de novo.",
+               glossary='{"Método idempotente": "Outra definição.", "zeta": 1}'),
+        page("glossario.md", "---\ntitle: Glossário\n---\n\n# Glossário\n\n<!-- themelion:glossario -->\n"),
+    ]
+
+
+def test_glossary_sorts_terms_without_accents_and_links_each_lesson_that_teaches_them() -> None:
+    from themelion_docs.site.pages import glossary_index
+
+    catalog = build_catalog(glossary_room(), MODULES)
+    entries = catalog.glossary()
+    assert [e.term for e in entries] == ["Ábaco", "ETag", "método idempotente"]
+    idempotente = entries[2]
+    assert idempotente.definition == "Mesmo efeito com uma ou N requisições."  # the first lesson in room order
+    assert [(card.lesson_id, section) for card, section in idempotente.taught_in] == [
+        ("protocolos/http", "Métodos"), ("apis/rest", "Verbos")]
+    http_term = catalog.lesson("protocolos/http").terms[0]
+    assert http_term.anchor == "metodos"  # the first «### Métodos» (the second would be metodos_1)
+    assert catalog.lesson("protocolos/http").terms[1].section is None  # never mentioned: lesson link only
+    text = glossary_index(catalog, "glossario.md")
+    assert "(backend/protocolos/http.md#metodos)" in text and "(backend/apis/rest.md#verbos)" in text
+    assert "zeta" not in text  # a definition that is not text is F005, and left out here
+    assert text.index('{ #letra-a }') < text.index('{ #letra-e }') < text.index('{ #letra-m }')

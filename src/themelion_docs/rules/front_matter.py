@@ -17,6 +17,8 @@ _EXPECTED = {
     "integer": ("um número inteiro", "order: 2"),
     "text-list": ("uma lista de textos", "objectives:\n  - Explicar ...\n  - Comparar ..."),
     "mapping": ("um mapeamento chave: motivo", 'waive:\n  Q040: "motivo"'),
+    "text-mapping": ("um mapeamento termo: definição, ambos textos",
+                     'glossary:\n  keep-alive: "Reaproveitar a conexão TCP para várias requisições."'),
 }
 
 
@@ -156,6 +158,9 @@ def _has_type(value: Any, kind: str) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
     if kind == "mapping":
         return isinstance(value, dict)
+    if kind == "text-mapping":
+        return isinstance(value, dict) and bool(value) and all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in value.items())
     return True
 
 
@@ -170,7 +175,11 @@ def _describe(value: Any) -> str:
         bad = next((v for v in value if not isinstance(v, str) or not v.strip()), None)
         return f"uma lista com um item que não é texto ({short_repr(bad)})" if value else "uma lista vazia"
     if isinstance(value, dict):
-        return "um mapeamento"
+        bad = next((k for k, v in value.items() if not (isinstance(k, str) and k.strip()
+                                                        and isinstance(v, str) and v.strip())), None)
+        if bad is not None:
+            return f"um mapeamento em que «{str(bad)[:40]}» não tem definição em texto"
+        return "um mapeamento vazio" if not value else "um mapeamento"
     if isinstance(value, date):  # YAML reads 2024-01-01 as a date, not as text
         return f"uma data ({value})"
     return type(value).__name__

@@ -39,6 +39,7 @@ class LessonCard:
     objectives: tuple[str, ...] = ()
     prerequisites: tuple[str, ...] = ()  # lesson ids
     tags: tuple[str, ...] = ()
+    terms: tuple["Term", ...] = ()
 
     @property
     def minutes(self) -> int:
@@ -47,6 +48,26 @@ class LessonCard:
     @property
     def level_label(self) -> str | None:
         return level_label(self.level)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term a lesson teaches (front matter ``glossary``), for the room's glossary."""
+
+    term: str
+    definition: str
+    section: str | None = None
+    """Title of the first section (``##`` or ``###``) whose text mentions the term."""
+    anchor: str | None = None
+    """That section's id on the page, as the toc extension makes it."""
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+    taught_in: tuple[tuple[LessonCard, str | None], ...]
+    """Each lesson that defines the term, in room order, with the section that first mentions it."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,18 @@ class Catalog:
             for tag in card.tags:
                 found.setdefault(tag, []).append(card)
         return [(tag, tuple(found[tag])) for tag in sorted(found, key=lambda t: (slugify(tag_label(t)), t))]
+
+    def glossary(self) -> list[GlossaryEntry]:
+        """Every term of the room, sorted accent- and case-insensitively; a term several lessons
+        define keeps the definition of the first in room order and links to all of them."""
+        found: dict[str, list[tuple[LessonCard, Term]]] = {}
+        for card in self.lessons:
+            for term in card.terms:
+                found.setdefault(fold_term(term.term), []).append((card, term))
+        entries = [GlossaryEntry(term=pairs[0][1].term, definition=pairs[0][1].definition,
+                                 taught_in=tuple((card, term.section) for card, term in pairs))
+                   for pairs in found.values()]
+        return sorted(entries, key=lambda entry: (fold_term(entry.term), entry.term))
 
 
 def reading_minutes(words: int, words_per_minute: int = WORDS_PER_MINUTE) -> int:
@@ -203,7 +236,59 @@ def _card(page: Page, data: Mapping[str, Any], modules: Mapping[str, str]) -> Le
         objectives=_texts(data.get("objectives")),
         prerequisites=tuple(p.strip().removesuffix(".md") for p in _texts(data.get("prerequisites"))),
         tags=tuple(dict.fromkeys(_texts(data.get("tags")))),
+        terms=_terms(page, data.get("glossary")),
     )
+
+
+def fold_term(text: str) -> str:
+    """Accents and case out, for sorting and matching terms (``Idempotência`` = ``idempotencia``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+
+
+def _terms(page: Page, value: Any) -> tuple[Term, ...]:
+    if not isinstance(value, dict):
+        return ()
+    lesson = page.lesson
+    terms = []
+    for term, definition in value.items():
+        if not (isinstance(term, str) and term.strip() and isinstance(definition, str) and definition.strip()):
+            continue  # F005 reports it; the glossary shows what it can
+        section, anchor = _first_section(lesson, term.strip())
+        terms.append(Term(term.strip(), definition.strip(), section, anchor))
+    return tuple(terms)
+
+
+def _first_section(lesson: Any, term: str) -> tuple[str | None, str | None]:
+    """The heading above the first prose that mentions ``term`` as a whole word or phrase,
+    and its id (Python-Markdown's toc: slug of the text, ``_1``, ``_2``... when repeated)."""
+    # Each word may take a plural ending: «método idempotente» is taught as «métodos idempotentes».
+    words = [re.escape(word) + r"(?:s|es)?" for word in fold_term(term).split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+    anchors: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for heading in lesson.headings:
+        slug = heading_id(heading.text)
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        if heading.level in (2, 3):
+            anchors[heading.line] = slug if count == 0 else f"{slug}_{count}"
+    titles = {heading.line: heading.text for heading in lesson.headings if heading.level in (2, 3)}
+    for prose in lesson.prose:
+        if prose.kind == "heading" or not pattern.search(fold_term(prose.text)):
+            continue
+        above = [line for line in titles if line < prose.line]
+        if not above:
+            return None, None
+        return titles[max(above)], anchors[max(above)]
+    return None, None
+
+
+def heading_id(text: str) -> str:
+    """The id Python-Markdown's toc extension gives a heading by default (its ``slugify``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
+    return re.sub(r"[-\s]+", "-", ascii_text)
 
 
 def _lesson_sort_key(card: LessonCard) -> tuple[int, int, str]:

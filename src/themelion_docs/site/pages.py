@@ -14,13 +14,15 @@ from themelion_docs.site.catalog import (
     Catalog,
     LessonCard,
     ModuleCard,
+    fold_term,
     relative_link,
     slugify,
     tag_label,
 )
 
 PLACEHOLDER = re.compile(r"^[ \t]*<!--\s*themelion:(?P<name>[a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
-"""``<!-- themelion:modulo -->``, ``<!-- themelion:sala -->`` or ``<!-- themelion:tags -->`` on a line of its own."""
+"""``<!-- themelion:modulo -->``, ``<!-- themelion:sala -->``, ``<!-- themelion:tags -->`` or
+``<!-- themelion:glossario -->`` on a line of its own."""
 
 _H1 = re.compile(r"\A(?:[ \t]*\n)*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(?:\n|\Z)")
 
@@ -47,6 +49,8 @@ def expand_placeholders(markdown: str, rel: str, catalog: Catalog, module: str |
             return room_index(catalog, rel)
         if name == "tags":
             return tags_index(catalog, rel)
+        if name == "glossario":
+            return glossary_index(catalog, rel)
         return match.group(0)
 
     return PLACEHOLDER.sub(replace, markdown)
@@ -98,6 +102,10 @@ def lesson_header(card: LessonCard, catalog: Catalog) -> str:
     if card.tags:
         lines += ["**Tags:** " + " ".join(_tag(tag, card.rel, catalog) for tag in card.tags),
                   "{ .themelion-tags }", ""]
+    # Filled by progresso.js from this browser's storage; hidden (and empty) without JavaScript.
+    lines += ['<p class="themelion-progress-line"><span class="themelion-progress__state"></span> '
+              f'<button class="themelion-progress" type="button" data-lesson="{_html(card.lesson_id)}" '
+              'hidden>Marcar como concluída</button></p>', ""]
     lines.append("</div>")
     return "\n".join(lines)
 
@@ -169,6 +177,34 @@ def tags_index(catalog: Catalog, rel: str) -> str:
     return "\n\n".join(parts)
 
 
+def glossary_index(catalog: Catalog, rel: str) -> str:
+    """The room's terms, A to Z, each with its definition and links to where it is taught."""
+    entries = catalog.glossary()
+    if not entries:
+        return "*Nenhuma lição definiu termos ainda.*"
+    by_letter: dict[str, list] = {}
+    for entry in entries:
+        letter = fold_term(entry.term)[:1].upper()
+        by_letter.setdefault(letter if letter.isalpha() else "#", []).append(entry)
+    letters = " ".join(_link(letter, f"#letra-{slugify(letter) or 'simbolos'}") for letter in by_letter)
+    parts = [letters + "\n{ .themelion-glossary__letters }"]
+    for letter, items in by_letter.items():
+        parts.append(f"## {_md(letter)} {{ #letra-{slugify(letter) or 'simbolos'} }}")
+        lines = ['<dl class="themelion-glossary" markdown>', ""]
+        for entry in items:
+            places = []
+            for card, section in entry.taught_in:
+                target = relative_link(rel, card.rel)
+                term = next(t for t in card.terms if fold_term(t.term) == fold_term(entry.term))
+                link = _link(card.title, f"{target}#{term.anchor}" if term.anchor else target)
+                places.append(link + (f" (em «{_md(section)}»)" if section else ""))
+            lines += [f'<dt id="termo-{slugify(entry.term)}" markdown>{_md(entry.term)}</dt>',
+                      f"<dd markdown>{_md(entry.definition)}<br>Onde se aprende: {' · '.join(places)}</dd>", ""]
+        lines.append("</dl>")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def lesson_list(cards: tuple[LessonCard, ...], rel: str) -> str:
     items = []
     for number, card in enumerate(cards, start=1):
@@ -176,6 +212,7 @@ def lesson_list(cards: tuple[LessonCard, ...], rel: str) -> str:
         if card.level_label:
             meta.append(level_badge(card))
         meta.append(f'<span class="themelion-time">{card.minutes} min de leitura</span>')
+        meta.append(f'<span class="themelion-progress-mark" data-lesson="{_html(card.lesson_id)}"></span>')
         item = [f"{number}. {_link(card.title, relative_link(rel, card.rel))}{{ .themelion-lessons__title }}  ",
                 "    " + " ".join(meta) + ("  " if card.description else "")]
         if card.description:
