@@ -430,3 +430,18 @@ def test_a_lesson_marked_done_shows_on_its_module_page_and_survives_a_reload(vis
     visit.page.locator("article button.themelion-progress").click()  # undo
     assert visit.page.evaluate("localStorage.getItem('themelion:progresso:protocolos/http')") == "lida"
     assert visit.errors == []
+
+
+def test_a_plain_query_highlights_the_accented_words_on_the_page(visit: Visit, lesson_url: str) -> None:
+    """Search folds accents, so «cabecalho» leads to pages with «cabeçalho»: the ?h= highlight
+    must mark those words too (destaque.js), not only exact matches (Material)."""
+    _go(visit, lesson_url + "?h=cabecalho")
+    marks = visit.page.locator("article mark[data-md-highlight]")
+    marks.first.wait_for()
+    texts = {text.lower() for text in marks.all_inner_texts()}
+    assert "cabeçalho" in texts, texts
+    prose = visit.page.locator("article p mark[data-md-highlight]").all_inner_texts()
+    assert any(text.lower() == "cabeçalho" for text in prose), prose
+    nested = visit.page.locator("article mark[data-md-highlight] mark[data-md-highlight]")
+    assert nested.count() == 0, "o que o Material marca não é marcado de novo"
+    assert visit.errors == []
