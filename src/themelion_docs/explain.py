@@ -24,6 +24,7 @@ FAMILIES = {
     "exemplos": "Exemplos executáveis",
     "prosa": "Prosa em português",
     "exercicios": "Exercícios (Pratique)",
+    "codigo": "Código dos exemplos",
 }
 
 SEVERITY_TEXT = {"error": "erro (bloqueia a página)", "warning": "aviso (informa)"}

@@ -179,6 +179,9 @@ CASES = [
          says="2 erro(s)"),
     Case("Q111", edit("✅ Crie o cliente uma vez e reaproveite-o em todas as chamadas.\n\n", ""),
          at="### Criar um cliente por requisição", says="não mostra o jeito certo"),
+    Case("C001", edit("assert total_de_handshakes(10, persistente=True) == 1\n",
+                      "assert total_de_handshakes(10, persistente=True) == 1" + " " * 40 + "# " + "x" * 60 + "\n"),
+         at="# xxxx", says="(limite 100)"),
     # ------------------------------------------------------------ exercises
     Case("X001", edit('```python exercise="lote" part="tests" title="test_lote.py"', '```python title="test_lote.py"'),
          at="## Pratique", says="nenhum bloco com exercise"),

@@ -94,3 +94,20 @@ def _has_tests(tree: ast.Module | None) -> bool:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
             return True
     return False
+
+
+@lesson_rule("C001")
+def long_code_lines(page: Page, context: Context) -> Iterable[Finding]:
+    """Lines of example code wider than the lesson's column (the limit is data: ``max_columns``)."""
+    lesson = page.lesson
+    if lesson is None:
+        return
+    params = context.params("C001")
+    limit, languages = int(params["max_columns"]), {str(x) for x in params["languages"]}
+    for fence in lesson.fences:
+        if fence.language.lower() not in languages:
+            continue
+        for offset, line in enumerate(fence.content.split("\n")):
+            if len(line) > limit:
+                yield context.finding(page, "C001", fence.content_line + offset, length=len(line),
+                                      max_columns=limit)
