@@ -243,3 +243,33 @@ console.log("fim");
     assert first.stdout.count("\n") == 5000 and first.stdout.endswith("linha 4999\n")
     assert first.stderr.count("\n") == 5000 and first.stderr.endswith("erro 4999\n")
     assert second.stdout == "fim\n"
+
+
+@needs_node
+def test_a_block_can_start_worker_threads():
+    """V8 reserves ~600 MiB of address space per isolate: a Worker used to die without a report."""
+    report = run_page('''
+```javascript
+const { Worker } = require("node:worker_threads");
+let prontos = 0;
+for (let i = 0; i < 3; i++) {
+  const w = new Worker("require('node:worker_threads').parentPort.postMessage(21 * 2)", { eval: true });
+  w.on("message", (m) => { w.terminate(); if (++prontos === 3) console.log("workers:", prontos, m); });
+}
+```
+''')
+    [result] = report.results
+    assert result.status == "passed", report.findings
+    assert result.stdout == "workers: 3 42\n"
+
+
+@needs_node
+def test_the_javascript_heap_stays_within_the_memory_budget():
+    report = run_page('''
+```javascript
+const guarda = [];
+for (let i = 0; i < 400; i++) guarda.push(new Array(1_000_000).fill(i));
+console.log(guarda.length);
+```
+''')
+    assert codes(report.findings) == ["E013"]

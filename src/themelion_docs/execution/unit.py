@@ -40,6 +40,11 @@ SETUP_TIMEOUT = 30.0
 DRAIN_GRACE = 0.05
 END_GRACE = 2.0
 THREAD_STACK_RESERVE = 2 << 20  # worker_child.THREAD_STACK
+V8_ADDRESS_RESERVE = 4 << 30
+"""Address space a JavaScript unit gets on top of its memory budget. V8 reserves about
+600 MiB of address space per isolate (code range, cage), used or not: under the plain
+budget a block that starts one worker_threads Worker died without a report. The heap
+itself stays bounded by the budget (--max-old-space-size in NODE_OPTIONS)."""
 INFRA_PROCESSES = 2  # init and worker run as the sandbox's uid too (the gate does not)
 MAX_MESSAGE = 1 << 20
 MAX_WORKER_MESSAGE = 256 << 10  # a done carries at most a 32 KiB traceback
@@ -133,6 +138,9 @@ def unit_request(root: str, isolation: Isolation, jobs: Sequence[BlockJob], sett
     # Address space: the memory budget plus a stack per allowed thread (reserved, not
     # used: see worker_child.thread_friendly_memory), so threads do not eat the budget.
     memory = (settings.memory_mb << 20) + unit_processes(jobs, settings) * THREAD_STACK_RESERVE
+    if any(job.language == "javascript" for job in jobs):
+        memory += V8_ADDRESS_RESERVE
+        env["NODE_OPTIONS"] = f"--max-old-space-size={settings.memory_mb}"
     file_size = settings.max_file_mb << 20
     rlimits = {
         "RLIMIT_AS": [memory, memory],
