@@ -117,7 +117,9 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         "node_available": run.node_available,
         "python": run.python_version,
         "examples_skipped": len(own) - passed - failed,
-        "examples_summary": (f"{blocks_text(counts)}{exercises_text}; {hits} do cache; "
+        # hits count every run, exercises' too: say out of how many
+        "examples_summary": (f"{blocks_text(counts)}{exercises_text}; "
+                             f"{hits} de {len(run.results)} execuções do cache; "
                              f"rede isolada: {'sim' if run.network_isolated else 'não'}"),
     }
     return outcomes, meta
