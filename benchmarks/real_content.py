@@ -1,4 +1,4 @@
-"""Cold build of the real site against markdown-exec on the same blocks.
+"""Builds of the real site: cold against markdown-exec, and warm against the plugin off.
 
 Copies the project (mkdocs.yml, content/, templates/, pyproject.toml) into
 three folders and builds each one side by side, interleaved, several times:
@@ -11,12 +11,16 @@ three folders and builds each one side by side, interleaved, several times:
                    process; javascript blocks stay plain (markdown-exec has no Node)
   desligado        themelion disabled and every fence reduced to its renderer
                    options: the cost of the site itself
+  themelion quente the site as it is with its example cache and page memo already filled
+                   (one untimed build first), author guide and dashboard on
+  quente sem guia  the same, author guide and dashboard off (issue 13: <= 1,05x desligado;
+                   with the guide and dashboard <= 1,15x)
 
 Fences are found with the lesson model (markdown-it), never by pattern matching.
 Prints medians, min and max per variant and the ratios; the machine is noisy, so
 the ratios of medians measured in one run are the figures to quote.
 
-    python benchmarks/real_content.py [--repeats 3]
+    python benchmarks/real_content.py [--repeats 3] [--warm]   (--warm: only the warm variants)
 """
 
 from __future__ import annotations
@@ -93,13 +97,19 @@ def make_variant(root: Path, variant: str) -> tuple[int, int]:
     if variant == "themelion frio":
         config = swap_plugin(config, "- themelion: {cache_dir: .cache-cold, fail_on_error: false, "
                                      "author_guide: true, dashboard: true}")
+    elif variant == "themelion quente":
+        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
+                                     "author_guide: true, dashboard: true}")
+    elif variant == "quente sem guia":
+        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
+                                     "author_guide: false, dashboard: false}")
     elif variant == "markdown-exec":
         config = swap_plugin(config, "- markdown-exec")
     else:
         config = swap_plugin(config, "- themelion: {enabled: false}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     python = javascript = 0
-    if variant == "themelion frio":
+    if variant.startswith(("themelion", "quente")):
         return python, javascript
     for page in sorted((root / "content").rglob("*.md")):
         text, ran, skipped = rewrite_fences(page.read_text(encoding="utf-8"), variant)
@@ -111,7 +121,10 @@ def make_variant(root: Path, variant: str) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--warm", action="store_true", help="só as variantes quentes e a desligada")
     args = parser.parse_args()
+    if args.warm:
+        return warm(args.repeats)
     work = Path(tempfile.mkdtemp(prefix="themelion-real-"))
     try:
         roots: dict[str, Path] = {}
@@ -132,6 +145,29 @@ def main() -> None:
         print(f"frio / markdown-exec = {medians['themelion frio'] / medians['markdown-exec']:.2f}x  (meta <= 1,0x)")
         print(f"frio / desligado     = {medians['themelion frio'] / medians['desligado']:.2f}x")
         print(f"markdown-exec / desligado = {medians['markdown-exec'] / medians['desligado']:.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def warm(repeats: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="themelion-warm-"))
+    try:
+        roots = {name: work / name.replace(" ", "-")
+                 for name in ("desligado", "quente sem guia", "themelion quente")}
+        for name, root in roots.items():
+            make_variant(root, name)
+            build(root)  # untimed: fills the example cache and the page memo
+        samples: dict[str, list[float]] = {name: [] for name in roots}
+        for _ in range(repeats):
+            for name, root in roots.items():
+                samples[name].append(build(root))
+        pages = sum(1 for _ in (REPO / "content").rglob("*.md"))
+        print(f"conteúdo real: {pages} páginas; {repeats} builds quentes por variante, intercalados")
+        medians = print_medians(samples, width=18)
+        base = medians["desligado"]
+        print(f"quente sem guia / desligado = {medians['quente sem guia'] / base:.2f}x  (meta <= 1,05x)")
+        print(f"quente com guia e painel / desligado = {medians['themelion quente'] / base:.2f}x  "
+              "(meta <= 1,15x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
