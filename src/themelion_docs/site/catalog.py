@@ -250,16 +250,17 @@ def _terms(page: Page, value: Any) -> tuple[Term, ...]:
     if not isinstance(value, dict):
         return ()
     lesson = page.lesson
+    prose = [(p.line, fold_term(p.text)) for p in lesson.prose if p.kind != "heading"]  # folded once
     terms = []
     for term, definition in value.items():
         if not (isinstance(term, str) and term.strip() and isinstance(definition, str) and definition.strip()):
             continue  # F005 reports it; the glossary shows what it can
-        section, anchor = _first_section(lesson, term.strip())
+        section, anchor = _first_section(lesson, prose, term.strip())
         terms.append(Term(term.strip(), definition.strip(), section, anchor))
     return tuple(terms)
 
 
-def _first_section(lesson: Any, term: str) -> tuple[str | None, str | None]:
+def _first_section(lesson: Any, prose: list[tuple[int, str]], term: str) -> tuple[str | None, str | None]:
     """The heading above the first prose that mentions ``term`` as a whole word or phrase,
     and its id (Python-Markdown's toc: slug of the text, ``_1``, ``_2``... when repeated)."""
     # Each word may take a plural ending: «método idempotente» is taught as «métodos idempotentes».
@@ -274,10 +275,10 @@ def _first_section(lesson: Any, term: str) -> tuple[str | None, str | None]:
         if heading.level in (2, 3):
             anchors[heading.line] = slug if count == 0 else f"{slug}_{count}"
     titles = {heading.line: heading.text for heading in lesson.headings if heading.level in (2, 3)}
-    for prose in lesson.prose:
-        if prose.kind == "heading" or not pattern.search(fold_term(prose.text)):
+    for line_number, text in prose:
+        if not pattern.search(text):
             continue
-        above = [line for line in titles if line < prose.line]
+        above = [line for line in titles if line < line_number]
         if not above:
             return None, None
         return titles[max(above)], anchors[max(above)]
