@@ -291,7 +291,8 @@ def test_the_glossary_lists_every_term_of_the_lessons_with_a_link_to_where_it_is
     from themelion_docs.site.catalog import fold_term
 
     glossary = (site_dir / "glossario.html").read_text(encoding="utf-8")
-    shown = [re.sub(r"<[^>]+>", "", term) for term in re.findall(r'<dt id="termo-[^"]*">(.*?)</dt>', glossary)]
+    entries = re.findall(r'<dt id="termo-[^"]*">(.*?)</dt>\s*<dd>(.*?)</dd>', glossary, re.S)
+    shown = [re.sub(r"<[^>]+>", "", term) for term, _ in entries]
     declared: dict[str, str] = {}
     for lesson in sorted((ROOT / "content" / "backend").glob("*/*.md")):
         if lesson.name == "index.md":
@@ -302,9 +303,9 @@ def test_the_glossary_lists_every_term_of_the_lessons_with_a_link_to_where_it_is
     assert declared, "ao menos uma lição declara termos (front matter glossary)"
     assert sorted(fold_term(t) for t in shown) == sorted(declared)
     assert [fold_term(t) for t in shown] == sorted(fold_term(t) for t in shown), "em ordem alfabética"
+    by_term = {fold_term(re.sub(r"<[^>]+>", "", term)): body for term, body in entries}
     for key, stem in declared.items():
-        entry = glossary[glossary.index(next(t for t in shown if fold_term(t) == key)):]
-        entry = entry[: entry.index("</dd>")]
+        entry = by_term[key]
         assert re.search(rf'href="backend/[a-z-]+/{stem}\.html(#[a-z0-9_-]+)?"', entry), (key, entry[:300])
 
 
