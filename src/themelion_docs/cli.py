@@ -116,9 +116,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.accept and args.no_exec:
         raise UsageError("--accept precisa executar os exemplos; tire o --no-exec")
     ran: dict = {}  # path -> PageExamples, for --accept
-    execute = None if args.no_exec else example_executor(project, args, prune=whole_site, sink=ran)
-    baseline = read_baseline(args.baseline) if args.baseline else None
     memo = page_memo(project, args)
+    execute = None if args.no_exec else example_executor(project, args, prune=whole_site, sink=ran, memo=memo)
+    baseline = read_baseline(args.baseline) if args.baseline else None
     report = check_sources(sources, config, context_sources=context, execute=execute, memo=memo,
                            salt=tool_fingerprint() if memo is not None else "")
     if memo is not None and whole_site:
@@ -262,7 +262,8 @@ def accept_outputs_of(report, sources: Sequence[PageSource], ran: dict, config: 
     return replace(report, pages=pages)
 
 
-def example_executor(project: Project, args: argparse.Namespace, prune: bool, sink: dict | None = None):
+def example_executor(project: Project, args: argparse.Namespace, prune: bool, sink: dict | None = None,
+                     memo: MemoryMemo | None = None):
     """A callable for ``check_sources`` that runs the pages' examples."""
     from themelion_docs.examples import execute
     from themelion_docs.execution import prune_cache
@@ -277,7 +278,8 @@ def example_executor(project: Project, args: argparse.Namespace, prune: bool, si
     progress = _terminal_progress() if sys.stderr.isatty() else None
 
     def run(pages):
-        results, meta = execute(pages, settings, progress, repeat=args.repeat)
+        results, meta = execute(pages, settings, progress, repeat=args.repeat, memo=memo,
+                                salt=tool_fingerprint() if memo is not None else "")
         if sink is not None:
             sink.update(results)
         if progress is not None:

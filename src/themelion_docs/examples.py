@@ -10,6 +10,7 @@ the Markdown that ``render.rewrite`` places after each block.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
@@ -21,6 +22,7 @@ from themelion_docs.execution import (
     run_examples,
     with_stability,
 )
+from themelion_docs.execution.dependencies import code_digest, imports_of, remember_imports
 from themelion_docs.execution.exercises import ExerciseVerdict, judge_exercises, without_exercises
 from themelion_docs.fences import fence_marker
 from themelion_docs.safe_text import printable
@@ -44,15 +46,22 @@ class PageExamples:
 
 
 def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress | None = None,
-            repeat: int = 1) -> tuple[dict[str, PageExamples], dict[str, Any]]:
+            repeat: int = 1, memo: Any = None, salt: str = "") -> tuple[dict[str, PageExamples], dict[str, Any]]:
     """``repeat`` > 1 runs every block that many times (give settings without a
-    cache) and adds E030 where the runs differ."""
+    cache) and adds E030 where the runs differ. ``memo`` (page_cache) keeps the blocks'
+    imports between builds: reading them parses every block, most of a warm build's cost."""
+    imports_key = hashlib.sha256(f"imports|{salt}".encode()).hexdigest() if memo is not None else None
+    if imports_key is not None:
+        remember_imports(memo.get(imports_key) or {})
     built: dict[str, tuple[list, list]] = {}
     for page in pages:
         if page.lesson is None:
             continue
         examples, findings = build_examples(page.path, page.lesson.fences, settings)
         built[page.path] = (examples, findings)
+    if imports_key is not None:  # only this build's blocks: edited code does not pile up
+        memo.put(imports_key, {code_digest(e.code): imports_of(e.code)
+                               for examples, _ in built.values() for e in examples if e.language == "python"})
     everything = [example for examples, _ in built.values() for example in examples]
     run = run_examples(everything, settings, progress=progress)
     if repeat > 1:

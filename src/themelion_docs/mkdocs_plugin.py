@@ -258,7 +258,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             settings = runner_settings(options, root)
         except ConfigError as error:
             raise PluginError(f"themelion: {error}") from error
-        examples, meta = execute(pages, settings)
+        examples, meta = execute(pages, settings, memo=self._memo(root), salt=tool_fingerprint())
         if settings.cache_dir is not None:
             keys = set().union(*(page.cache_keys for page in examples.values()))
             prune_cache(settings, keys)
