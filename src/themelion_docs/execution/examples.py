@@ -259,4 +259,6 @@ def example_key(example: Example, prefix: Sequence[str], last: bool, settings: R
     }
     if packages:  # only blocks that import third-party packages depend on their versions
         payload["packages"] = packages
+    if example.language == "javascript":  # unit.V8_ADDRESS_RESERVE: results made without it differ
+        payload["limits"]["v8_address_reserve_mb"] = 4096
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
