@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from themelion_docs.rules.context import Page
+from themelion_docs.text import fold
 
 WORDS_PER_MINUTE = 200
 """Reading speed for technical prose in pt-BR (code excluded): slower than the ~250 wpm of fiction."""
@@ -241,9 +242,9 @@ def _card(page: Page, data: Mapping[str, Any], modules: Mapping[str, str]) -> Le
 
 
 def fold_term(text: str) -> str:
-    """Accents and case out, for sorting and matching terms (``Idempotência`` = ``idempotencia``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+    """Accents and case out, for sorting and matching terms (``Idempotência`` = ``idempotencia``):
+    the checker's own fold (one translation table), so the site and the rules agree."""
+    return fold(text).strip()
 
 
 def _terms(page: Page, value: Any) -> tuple[Term, ...]:
