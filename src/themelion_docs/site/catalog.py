@@ -250,39 +250,46 @@ def fold_term(text: str) -> str:
 def _terms(page: Page, value: Any) -> tuple[Term, ...]:
     if not isinstance(value, dict):
         return ()
-    lesson = page.lesson
-    prose = [(p.line, fold_term(p.text)) for p in lesson.prose if p.kind != "heading"]  # folded once
+    prose = _prose_by_section(page.lesson)  # folded and placed once for all the terms
     terms = []
     for term, definition in value.items():
         if not (isinstance(term, str) and term.strip() and isinstance(definition, str) and definition.strip()):
             continue  # F005 reports it; the glossary shows what it can
-        section, anchor = _first_section(lesson, prose, term.strip())
+        section, anchor = _first_section(prose, term.strip())
         terms.append(Term(term.strip(), definition.strip(), section, anchor))
     return tuple(terms)
 
 
-def _first_section(lesson: Any, prose: list[tuple[int, str]], term: str) -> tuple[str | None, str | None]:
-    """The heading above the first prose that mentions ``term`` as a whole word or phrase,
-    and its id (Python-Markdown's toc: slug of the text, ``_1``, ``_2``... when repeated)."""
-    # Each word may take a plural ending: «método idempotente» is taught as «métodos idempotentes».
-    words = [re.escape(word) + r"(?:s|es)?" for word in fold_term(term).split()]
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
-    anchors: dict[int, str] = {}
+def _prose_by_section(lesson: Any) -> list[tuple[str, str | None, str | None]]:
+    """Each prose block folded, with the ``##``/``###`` heading above it and that heading's id
+    (Python-Markdown's toc: slug of the text, ``_1``, ``_2``... when repeated)."""
+    sections: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
     for heading in lesson.headings:
         slug = heading_id(heading.text)
         count = seen.get(slug, 0)
         seen[slug] = count + 1
         if heading.level in (2, 3):
-            anchors[heading.line] = slug if count == 0 else f"{slug}_{count}"
-    titles = {heading.line: heading.text for heading in lesson.headings if heading.level in (2, 3)}
-    for line_number, text in prose:
-        if not pattern.search(text):
+            sections[heading.line] = (heading.text, slug if count == 0 else f"{slug}_{count}")
+    placed = []
+    starts = sorted(sections)
+    for block in lesson.prose:
+        if block.kind == "heading":
             continue
-        above = [line for line in titles if line < line_number]
-        if not above:
-            return None, None
-        return titles[max(above)], anchors[max(above)]
+        above = [line for line in starts if line < block.line]
+        title, anchor = sections[above[-1]] if above else (None, None)
+        placed.append((fold_term(block.text), title, anchor))
+    return placed
+
+
+def _first_section(prose: list[tuple[str, str | None, str | None]], term: str) -> tuple[str | None, str | None]:
+    """The heading above the first prose that mentions ``term`` as a whole word or phrase."""
+    # Each word may take a plural ending: «método idempotente» is taught as «métodos idempotentes».
+    words = [re.escape(word) + r"(?:s|es)?" for word in fold_term(term).split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+    for text, title, anchor in prose:
+        if pattern.search(text):
+            return title, anchor
     return None, None
 
 
