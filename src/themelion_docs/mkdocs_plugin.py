@@ -169,7 +169,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         outcomes, meta = None, {"examples": "não executados"}
         self.examples = {}
         if self.config.execute:
-            self.examples, meta = self._run_examples(pages, Path(config["config_file_path"] or ".").parent)
+            self.examples, meta = self._run_examples(pages, root, memo, salt)
             outcomes = {path: page.outcome for path, page in self.examples.items()}
         started = time.perf_counter()
         self.report = check_pages(pages, self.check_config, build_corpus(pages), outcomes, meta, memo, salt)
@@ -245,7 +245,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             _MEMOS[directory] = MemoryMemo(FileMemo(directory))
         return _MEMOS[directory]
 
-    def _run_examples(self, pages: list[Page], root: Path) -> tuple[dict, dict]:
+    def _run_examples(self, pages: list[Page], root: Path, memo: MemoryMemo | None,
+                      salt: str) -> tuple[dict, dict]:
         # Imported here so that `execute: false` builds never touch the runner.
         from themelion_docs.examples import execute
         from themelion_docs.execution import prune_cache
@@ -258,7 +259,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             settings = runner_settings(options, root)
         except ConfigError as error:
             raise PluginError(f"themelion: {error}") from error
-        examples, meta = execute(pages, settings, memo=self._memo(root), salt=tool_fingerprint())
+        examples, meta = execute(pages, settings, memo=memo, salt=salt)
         if settings.cache_dir is not None:
             keys = set().union(*(page.cache_keys for page in examples.values()))
             prune_cache(settings, keys)
