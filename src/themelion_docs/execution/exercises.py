@@ -74,18 +74,15 @@ def group_exercises(path: str, fences: Sequence[ExerciseFence]) -> tuple[list[Ex
             broken.add(exercise)
         mine = parts.setdefault(exercise, {})
         first_runtime = runtimes.setdefault(exercise, item.runtime)
+        refused = None
         if part in mine:
-            findings.append(make_finding(
-                "E043", path, line, exercise=exercise,
-                problem=f'já tem um bloco part="{part}" (linha {mine[part].fence.line})',
-                fix=f'junte os dois num bloco só ou dê outro nome a este exercício (exercise="{exercise}-2")'))
-            broken.add(exercise)
-            continue
-        if item.runtime != first_runtime:
-            findings.append(make_finding(
-                "E043", path, line, exercise=exercise,
-                problem=f"mistura blocos {first_runtime} e {item.runtime}, que não compartilham estado",
-                fix=f"escreva todas as partes do exercício em {first_runtime}"))
+            refused = (f'já tem um bloco part="{part}" (linha {mine[part].fence.line})',
+                       f'junte os dois num bloco só ou dê outro nome a este exercício (exercise="{exercise}-2")')
+        elif item.runtime != first_runtime:
+            refused = (f"mistura blocos {first_runtime} e {item.runtime}, que não compartilham estado",
+                       f"escreva todas as partes do exercício em {first_runtime}")
+        if refused is not None:
+            findings.append(make_finding("E043", path, line, exercise=exercise, problem=refused[0], fix=refused[1]))
             broken.add(exercise)
             continue
         mine[part] = item
