@@ -348,7 +348,10 @@ class _Unit:
                 self.kill()  # what the gate's checks did not catch while it ran (a block faster than them)
                 outcome = replace(outcome, kind="disk-limit")
             run.outcomes.append(outcome)
-            if self.dead or (outcome.failed and job.stops_unit_on_failure) or outcome.kind == "infra-error":
+            # Over its disk quota the unit cannot go on, however the limit was seen (the gate's
+            # check while the block ran, or ours after it): its files are still there.
+            if (self.dead or (outcome.failed and job.stops_unit_on_failure)
+                    or outcome.kind in ("infra-error", "disk-limit")):
                 stopped_by = job.index
         run.isolated = self.isolated
         run.notes = self.notes
