@@ -15,6 +15,9 @@ three folders and builds each one side by side, interleaved, several times:
                    (one untimed build first), author guide and dashboard on
   quente sem guia  the same, author guide and dashboard off (issue 13: <= 1,05x desligado;
                    with the guide and dashboard <= 1,15x)
+  sem cache de HTML  "themelion quente" with render_cache off: every page is rendered by
+                   Python-Markdown again, as in the plugin-off site (what the plugin adds
+                   on top of rendering)
 
 Fences are found with the lesson model (markdown-it), never by pattern matching.
 Prints medians, min and max per variant and the ratios; the machine is noisy, so
@@ -100,6 +103,9 @@ def make_variant(root: Path, variant: str) -> tuple[int, int]:
     elif variant == "themelion quente":
         config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
                                      "author_guide: true, dashboard: true}")
+    elif variant == "sem cache de HTML":
+        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
+                                     "author_guide: true, dashboard: true, render_cache: false}")
     elif variant == "quente sem guia":
         config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
                                      "author_guide: false, dashboard: false}")
@@ -109,7 +115,7 @@ def make_variant(root: Path, variant: str) -> tuple[int, int]:
         config = swap_plugin(config, "- themelion: {enabled: false}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     python = javascript = 0
-    if variant.startswith(("themelion", "quente")):
+    if variant.startswith(("themelion", "quente", "sem cache")):
         return python, javascript
     for page in sorted((root / "content").rglob("*.md")):
         text, ran, skipped = rewrite_fences(page.read_text(encoding="utf-8"), variant)
@@ -153,7 +159,7 @@ def warm(repeats: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="themelion-warm-"))
     try:
         roots = {name: work / name.replace(" ", "-")
-                 for name in ("desligado", "quente sem guia", "themelion quente")}
+                 for name in ("desligado", "quente sem guia", "themelion quente", "sem cache de HTML")}
         for name, root in roots.items():
             make_variant(root, name)
             build(root)  # untimed: fills the example cache and the page memo
@@ -168,6 +174,7 @@ def warm(repeats: int) -> None:
         print(f"quente sem guia / desligado = {medians['quente sem guia'] / base:.2f}x  (meta <= 1,05x)")
         print(f"quente com guia e painel / desligado = {medians['themelion quente'] / base:.2f}x  "
               "(meta <= 1,15x)")
+        print(f"com guia e painel, sem cache de HTML / desligado = {medians['sem cache de HTML'] / base:.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

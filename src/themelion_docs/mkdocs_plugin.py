@@ -8,6 +8,7 @@ of every failing page. Moving to another renderer means replacing this file.
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
 import time
@@ -18,7 +19,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.meta import get_data
@@ -35,6 +36,7 @@ from themelion_docs.rules.context import Page
 from themelion_docs import site
 from themelion_docs.site import assets as site_assets
 from themelion_docs.site import nav as site_nav
+from themelion_docs.site import render_cache
 from themelion_docs.site import search as site_search
 from themelion_docs.site import theme as site_theme
 
@@ -96,6 +98,9 @@ class ThemelionConfig(base.Config):
     dashboard = c.Type(bool, default=False)
     """Gera o painel de qualidade em `/qualidade/` e o bloco «Estado da verificação» em cada lição."""
 
+    render_cache = c.Type(bool, default=True)
+    """Reaproveita o HTML de cada página cujo Markdown final, configuração do Markdown e arquivos do site não mudaram (em `<cache_dir>/html/`). Desligue se outro plugin renderizar páginas por conta própria."""
+
 
 # Markdown extensions the plugin's own Markdown relies on, with what breaks without each.
 REQUIRED_EXTENSIONS = {
@@ -128,6 +133,83 @@ def missing_extensions_message(missing: list[tuple[str, str]]) -> str:
 
 
 _MEMOS: dict[Path, MemoryMemo] = {}
+# Rendered pages are large (the HTML of a lesson is 100-400 KB): fewer kept in memory.
+RENDERS_IN_MEMORY = 400
+
+
+class _RenderLog(logging.Handler):
+    """Counts what a page's render logs (a render that said anything is not stored).
+
+    Listens on the root logger and on ``mkdocs``, which MkDocs's command line
+    stops from propagating (link warnings are logged under it)."""
+
+    LOGGERS = ("", "mkdocs")
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.said = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said += 1
+
+    def __enter__(self) -> "_RenderLog":
+        for name in self.LOGGERS:
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def close(self) -> None:
+        for name in self.LOGGERS:
+            logging.getLogger(name).removeHandler(self)
+        super().close()
+
+
+def _timed(method: Any) -> Any:
+    """Adds the handler's time to the plugin's share of the build (logged at debug level)."""
+    @functools.wraps(method)
+    def timed(self: "ThemelionPlugin", *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._spent += time.perf_counter() - started
+    return timed
+
+
+def _captured_render(html: str, page: MkPage) -> render_cache.RenderedPage:
+    """What MkDocs's render left on ``page``, as plain data."""
+    def heading(link: Any) -> render_cache.Heading:
+        return render_cache.Heading(link.title, link.id, link.level, tuple(heading(child) for child in link.children))
+
+    links = page.links_to_anchors
+    return render_cache.RenderedPage(
+        html=html,
+        toc=tuple(heading(link) for link in page.toc),
+        title=page._title_from_render,
+        anchors=frozenset(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+        links_to_anchors=None if links is None else tuple(
+            (file.src_uri, tuple(anchors.items())) for file, anchors in links.items()),
+    )
+
+
+def _apply_render(stored: render_cache.RenderedPage, page: MkPage, files: Files) -> None:
+    """Puts a stored render back on ``page``, as MkDocs's own render would have left it."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    def link(heading: render_cache.Heading) -> AnchorLink:
+        anchor = AnchorLink(heading.title, heading.id, heading.level)
+        anchor.children = [link(child) for child in heading.children]
+        return anchor
+
+    items = [link(heading) for heading in stored.toc]
+    if items:
+        items[0].active = True  # type: ignore[attr-defined]  # as mkdocs.structure.toc.get_toc does
+    page.toc = TableOfContents(items)
+    page._title_from_render = stored.title
+    page.present_anchor_ids = set(stored.anchors) if stored.anchors is not None else None
+    if stored.links_to_anchors is not None:
+        page.links_to_anchors = {files.get_file_from_path(path): dict(anchors)
+                                 for path, anchors in stored.links_to_anchors
+                                 if files.get_file_from_path(path) is not None}
 
 
 class ThemelionPlugin(BasePlugin[ThemelionConfig]):
@@ -136,6 +218,14 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         self.report: CheckReport | None = None
         self.pages: dict[str, Page] = {}
         self.examples: dict[str, Any] = {}
+        self.renders: MemoryMemo | None = None
+        self._render_settings: str | None = None
+        self._render_files: str | None = None
+        self._pending: dict[str, tuple[str, str, _RenderLog | None]] = {}
+        self._reused: dict[str, tuple[str, render_cache.RenderedPage]] = {}
+        self._render_counts = {"reused": 0, "rendered": 0, "not_stored": 0}
+        self._documentation_pages = 0
+        self._spent = 0.0
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -157,9 +247,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         if not self.config.enabled or self.check_config is None:
             return files
+        started_files = time.perf_counter()
         docs_dir = Path(config["docs_dir"])
         root = Path(config["config_file_path"] or ".").parent
         memo, salt = self._memo(root), tool_fingerprint()
+        self._start_renders(root, config)
         self.pages = {}
         for file in files.documentation_pages():
             data = Path(file.abs_src_path).read_bytes()
@@ -191,7 +283,9 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             if file is not None:
                 files.remove(file)
         quiet_placed_pages(files, config.get("nav"), self.check_config.lessons_dir)
-        return self.generated_files(files, config)
+        files = self.generated_files(files, config)
+        self._spent += time.perf_counter() - started_files
+        return files
 
     # -- authors and CI (issue 4): generated author's guide, quality dashboard --
     def generated_files(self, files: Files, config: Any) -> Files:
@@ -219,7 +313,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 files.append(File.generated(config, src_uri, content=content))
         return files
 
-    def on_page_content(self, html: str, page: MkPage, config: Any, files: Files) -> str:
+    @_timed
+    def _status_block(self, html: str, page: MkPage, config: Any, files: Files) -> str:
         """Authors' status of the lesson, collapsed at the end of the page (kept out of search)."""
         if not self.config.enabled or not self.config.dashboard or self.report is None or self.check_config is None:
             return html
@@ -233,6 +328,66 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         dashboard = files.get_file_from_path(DASHBOARD_URI)
         href = get_relative_url(dashboard.url, page.url) if dashboard is not None else None
         return html + "\n" + status_html(report, self.check_config, href)
+
+    # -- warm builds (issue 13): the HTML of an unchanged page is reused ------
+    def _start_renders(self, root: Path, config: Any) -> None:
+        self._render_settings = self._render_files = None
+        self._pending, self._reused = {}, {}
+        folder = self.config.cache_dir
+        if not self.config.render_cache or not folder:
+            self.renders = None
+            return
+        directory = (root / str(folder) / "html").resolve()
+        if directory not in _MEMOS:
+            _MEMOS[directory] = MemoryMemo(FileMemo(directory), limit=RENDERS_IN_MEMORY)
+        self.renders = _MEMOS[directory]
+        self.renders.used = set()  # what this build asks for; the rest is pruned after a whole build
+        settings = {name: config.get(name) for name in
+                    ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls")}
+        # MkDocs keeps links_to_anchors only above DEBUG: a render made under -v has none to replay.
+        settings["links_to_anchors"] = logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG
+        self._render_settings = render_cache.settings_key(settings, tool_fingerprint())
+
+    @event_priority(-1000)  # after every plugin has changed the Markdown: the key is what MkDocs renders
+    @_timed
+    def _reuse_render(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
+        if self.renders is None or self._render_settings is None:
+            return markdown
+        if self._render_files is None:
+            self._render_files = render_cache.files_key((file.src_uri, file.url) for file in files)
+            self._documentation_pages = len(files.documentation_pages())
+        key = render_cache.render_key(self._render_settings, self._render_files, page.file.src_uri,
+                                      page.file.url, markdown)
+        stored = self.renders.get(key)
+        if isinstance(stored, render_cache.RenderedPage):
+            self._reused[page.file.src_uri] = (markdown, stored)
+            return ""  # MkDocs converts an empty page; _restore_render puts the stored render back
+        self._pending[page.file.src_uri] = (key, markdown, _RenderLog().__enter__())
+        return markdown
+
+    @event_priority(100)  # before any other plugin reads the HTML
+    @_timed
+    def _restore_render(self, html: str, page: MkPage, config: Any, files: Files) -> str:
+        reused = self._reused.pop(page.file.src_uri, None)
+        if reused is not None:
+            markdown, stored = reused
+            page.markdown = markdown
+            _apply_render(stored, page, files)
+            self._render_counts["reused"] += 1
+            return stored.html
+        pending = self._pending.pop(page.file.src_uri, None)
+        if pending is None or self.renders is None:
+            return html
+        key, _, listener = pending
+        listener.close()
+        self._render_counts["rendered"] += 1
+        if listener.said:
+            self._render_counts["not_stored"] += 1
+        else:
+            self.renders.put(key, _captured_render(html, page))
+        return html
+
+    on_page_content = CombinedEvent(_restore_render, _status_block)
 
     def _memo(self, root: Path) -> MemoryMemo | None:
         """One memo per cache folder for the whole process: ``mkdocs serve`` builds a new
@@ -266,7 +421,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         log.info(f"themelion: exemplos: {meta.get('examples_summary', '')}")
         return examples, meta
 
-    def on_page_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
+    @_timed
+    def _lesson_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
         parsed = self.pages.get(page.file.src_uri)
         if not self.config.enabled or parsed is None or parsed.lesson is None:
             return markdown
@@ -276,6 +432,8 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             page.meta["themelion_examples"] = dict(executed.outcome.info)
         body, _ = get_data(rewrite(parsed.lesson, inserts))
         return self.site_markdown(body, page, parsed)
+
+    on_page_markdown = CombinedEvent(_lesson_markdown, _reuse_render)
 
     # -- learners' site (issue 5): lesson header, generated indexes, tags ----
     def site_markdown(self, markdown: str, page: MkPage, parsed: Page) -> str:
@@ -296,6 +454,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         self._site_catalog = (self.pages, catalog)
         return catalog
 
+    @_timed
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         """A module's lessons go after its index.md in the nav, in module order; prev/next run through the whole room."""
         if not self.config.enabled or not self.pages:
@@ -323,6 +482,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 page.next_page = by_rel.get(after.rel) if after else None
         return nav
 
+    @_timed
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         """Theme files no page loads (source maps, other languages' stemmers) are not copied."""
         if not self.config.enabled:
@@ -338,21 +498,36 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 files.remove(file)
         return env
 
+    @_timed
     def on_page_context(self, context: dict, page: MkPage, config: Any, nav: Any) -> dict:
         info = page.meta.get("themelion_examples")
         if self.config.enabled and isinstance(info, dict):
             page.meta["themelion_examples_note"] = site.examples_note(info)
         return context
 
+    @_timed
     def on_post_page(self, output: str, page: MkPage, config: Any) -> str:
         return site_theme.patch_theme_html(output) if self.config.enabled else output
 
     def on_post_build(self, config: Any) -> None:
+        started = time.perf_counter()
+        self._end_renders()
         if self.config.enabled:
             # Search: accents folded, index fetched on first use (site/search.py).
             search = config.plugins.get("material/search") or config.plugins.get("search")
             if search is not None:
                 site_search.patch_search(Path(config["site_dir"]), getattr(search, "config", {}).get("lang"))
+        try:
+            self._summary()
+        finally:
+            self._spent += time.perf_counter() - started
+            counts = self._render_counts
+            # `mkdocs serve -v` (or build -v): the plugin's share of this build, for the edit loop.
+            log.debug("themelion: %.3f s do plugin neste build; HTML: %d páginas reaproveitadas, %d "
+                      "renderizadas (%d não guardadas: a renderização registrou mensagens)", self._spent,
+                      counts["reused"], counts["rendered"], counts["not_stored"])
+
+    def _summary(self) -> None:
         report = self.report
         if report is None:
             return
@@ -367,6 +542,16 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                 raise PluginError(f"themelion: {len(failing)} página(s) com erro")
         else:
             log.info(summary)
+
+    def _end_renders(self) -> None:
+        """Listeners of renders that never finished (a page that failed) are taken off; once every page
+        of a whole build went through, stored renders no page asked for are removed."""
+        for _, _, listener in self._pending.values():
+            listener.close()
+        self._pending = {}
+        counts = self._render_counts
+        if self.renders is not None and counts["reused"] + counts["rendered"] >= self._documentation_pages:
+            self.renders.prune()
 
 
 def nav_files(nav: Any) -> set[str]:
