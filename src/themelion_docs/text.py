@@ -118,8 +118,12 @@ def magnitude_spread(values: Iterable[float]) -> float:
     return max(positive) / min(positive)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
+    """Whether ``text`` holds a decimal digit of any script (superscripts like ² alone do not count)."""
+    return _DIGIT.search(text) is not None
 
 
 _SHORT = reprlib.Repr()

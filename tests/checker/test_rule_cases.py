@@ -160,6 +160,21 @@ CASES = [
                       'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
                       'logger.warning("tentativa %d falhou", tentativa)'),
          at="except:", says="`except:` sem tipo"),
+    # The text alone is not the answer: "logging" in a comment imports nothing, and a bare
+    # `except` split by a line continuation is still bare.
+    Case("Q071", edit("import logging\n\nlogger = logging.getLogger(__name__)\n\n\n",
+                      "# sem `import logging`: o registro fica para depois\n\n\n",
+                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
+                      'print("tentativa", tentativa, "falhou:", erro)'),
+         at=first_fence_after("### Pronto para produção"), says="logging"),
+    Case("Q072", edit("except TimeoutError as erro:", "except \\\n        :",
+                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
+                      'logger.warning("tentativa %d falhou", tentativa)'),
+         at="except \\", says="`except:` sem tipo"),
+    Case("Q072", edit("except TimeoutError as erro:", "except:",
+                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
+                      'logger.warning("tentativa %d falhou (except ValueError: não)", tentativa)'),
+         at=first_fence_after("### Pronto para produção"), says="nenhuma exceção específica"),
     Case("Q080", edit("assert total_de_handshakes(10, persistente=True) == 1\n"
                       "assert total_de_handshakes(10, persistente=False) == 10\n",
                       "print(total_de_handshakes(10, persistente=True))\n"),

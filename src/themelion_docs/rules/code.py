@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
-from typing import Iterable
+from itertools import chain
+from typing import Iterable, Iterator
 
 from themelion_docs.findings import Finding
 from themelion_docs.lesson import Fence
@@ -30,6 +32,13 @@ def is_run(fence: Fence) -> bool:
     return fence.info.options.get("run", "yes") != "no"
 
 
+# Necessary conditions in the text, so that only the blocks that may hold the construct are
+# parsed (a page's Python is often half its bytes, and ast.parse costs more than markdown-it):
+# the tree still decides. ``\\\n`` is a line continuation between the keyword and what follows.
+_BARE_EXCEPT = re.compile(r"\bexcept(?:\s|\\\n)*:")
+_TYPED_EXCEPT = re.compile(r"\bexcept(?:\s|\\\n)*[^\s:\\]")
+
+
 @lesson_rule("Q071", "Q072")
 def production_code(page: Page, context: Context) -> Iterable[Finding]:
     lesson = page.lesson
@@ -40,23 +49,33 @@ def production_code(page: Page, context: Context) -> Iterable[Finding]:
     fences = [f for f in fences_under(lesson, position, label) if f.language == "python"]
     if not fences:
         return  # Q070 reports the missing production code
-    trees = [(f, python_tree(f)) for f in fences]
-    parsed = [(f, t) for f, t in trees if t is not None]
-    if not any(_uses_logging(t) for _, t in parsed):
+    if not any("logging" in f.content and _uses_logging(python_tree(f)) for f in fences):
         yield context.finding(page, "Q071", fences[0].line)
-    handlers = [(f, h) for f, t in parsed if "try" in f.content
-                for node in ast.walk(t) if isinstance(node, ast.Try | ast.TryStar) for h in node.handlers]
-    for fence, handler in handlers:
-        if handler.type is None:
-            detail = "o código de `### Pronto para produção` usa `except:` sem tipo, que engole até KeyboardInterrupt"
-            yield context.finding(page, "Q072", fence.content_line + handler.lineno - 1, detail=detail)
-    if not any(h.type is not None for _, h in handlers):
+    for fence in fences:
+        if _BARE_EXCEPT.search(fence.content):
+            for handler in _handlers(python_tree(fence)):
+                if handler.type is None:
+                    detail = ("o código de `### Pronto para produção` usa `except:` sem tipo, "
+                              "que engole até KeyboardInterrupt")
+                    yield context.finding(page, "Q072", fence.content_line + handler.lineno - 1, detail=detail)
+    if not any(_TYPED_EXCEPT.search(f.content)
+               and any(h.type is not None for h in _handlers(python_tree(f))) for f in fences):
         detail = "o código de `### Pronto para produção` não trata nenhuma exceção específica (`try/except TipoDeErro`)"
         yield context.finding(page, "Q072", fences[0].line, detail=detail)
 
 
-def _uses_logging(tree: ast.Module) -> bool:
-    for node in (*tree.body, *ast.walk(tree)):  # imports are usually at the top: look there first
+def _handlers(tree: ast.Module | None) -> Iterator[ast.ExceptHandler]:
+    if tree is None:
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try | ast.TryStar):
+            yield from node.handlers
+
+
+def _uses_logging(tree: ast.Module | None) -> bool:
+    if tree is None:
+        return False
+    for node in chain(tree.body, ast.walk(tree)):  # imports are usually at the top: look there first
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "logging" for a in node.names):
             return True
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "logging":
@@ -70,19 +89,21 @@ def tests(page: Page, context: Context) -> Iterable[Finding]:
     if lesson is None or not lesson.sections:
         return
     # An exercise's tests are the learner's (the runner checks them, E040-E043), not the lesson's own.
-    with_tests = [f for f in lesson.fences if f.language == "python" and is_run(f)
+    # Blocks are parsed one at a time, and only until the answer is known.
+    with_tests = (f for f in lesson.fences if f.language == "python" and is_run(f)
                   and "expect" not in f.info.options and "exercise" not in f.info.options
                   and ("assert" in f.content or "def test" in f.content)  # cheap filter before the tree
-                  and _has_tests(python_tree(f))]
-    if not with_tests:
+                  and _has_tests(python_tree(f)))
+    first = next(with_tests, None)
+    if first is None:
         yield context.finding(page, "Q080", lesson.sections[0].line)
         return
     if context.results is None:
         return
-    statuses = [(f, context.results.get(f.line, "not-run")) for f in with_tests]
-    if not any(status == "passed" for _, status in statuses):
-        fence, status = statuses[0]
-        yield context.finding(page, "Q081", fence.line, block_line=fence.line, status=status)
+    if any(context.results.get(f.line, "not-run") == "passed" for f in chain([first], with_tests)):
+        return
+    status = context.results.get(first.line, "not-run")
+    yield context.finding(page, "Q081", first.line, block_line=first.line, status=status)
 
 
 def _has_tests(tree: ast.Module | None) -> bool:

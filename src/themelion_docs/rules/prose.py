@@ -9,6 +9,7 @@ glossary in data/glossary.yaml.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -61,6 +62,29 @@ def _any_variant(glossary: Glossary):
     return term_pattern(tuple(v for term in glossary.terms for v in term.avoid) or ("\x00",))
 
 
+@lru_cache(maxsize=8)
+def _any_variant_text(glossary: Glossary) -> re.Pattern[str]:
+    """Any discouraged variant, word boundaries left out: a cheap necessary condition."""
+    variants = sorted({fold(v).rstrip("*") for term in glossary.terms for v in term.avoid}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, variants)) or "\x00")
+
+
+def candidate_blocks(texts: list[str], glossary: Glossary) -> set[int]:
+    """Indexes of the texts that may hold a discouraged variant: one search over all of them.
+
+    A variant never holds the separator, so each raw match lies inside one text;
+    ``glossary_hits`` then decides on those texts alone (most pages have none).
+    """
+    separator = "\n\x00\n"
+    folded = [fold(text) for text in texts]
+    starts, position = [], 0
+    for text in folded:
+        starts.append(position)
+        position += len(text) + len(separator)
+    joined = separator.join(folded)
+    return {bisect_right(starts, m.start()) - 1 for m in _any_variant_text(glossary).finditer(joined)}
+
+
 def glossary_hits(text: str, glossary: Glossary) -> list[tuple[str, str]]:
     """(variant found, preferred term) for each discouraged variant in ``text``."""
     folded = fold(text)
@@ -94,8 +118,10 @@ def glossary_terms(page: Page, context: Context) -> Iterable[Finding]:
         return
     glossary = load_glossary()
     references = section_index(lesson, context, "referencias")  # cited titles are proper names
-    for block in lesson.prose:
-        if references is not None and block.section == references:
+    blocks = [b for b in lesson.prose if references is None or b.section != references]
+    candidates = candidate_blocks([b.text for b in blocks], glossary)
+    for index, block in enumerate(blocks):
+        if index not in candidates:
             continue
         for found, preferred in glossary_hits(block.text, glossary):
             yield context.finding(page, "L002", block.line, found=found, preferred=preferred)
