@@ -191,6 +191,11 @@ def _captured_render(html: str, page: MkPage) -> render_cache.RenderedPage:
     )
 
 
+def _keeps_anchor_links() -> bool:
+    """Whether MkDocs's render keeps a page's links to anchors (it does not under DEBUG)."""
+    return logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+
+
 def _apply_render(stored: render_cache.RenderedPage, page: MkPage, files: Files) -> None:
     """Puts a stored render back on ``page``, as MkDocs's own render would have left it."""
     from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -206,7 +211,7 @@ def _apply_render(stored: render_cache.RenderedPage, page: MkPage, files: Files)
     page.toc = TableOfContents(items)
     page._title_from_render = stored.title
     page.present_anchor_ids = set(stored.anchors) if stored.anchors is not None else None
-    if stored.links_to_anchors is not None:
+    if stored.links_to_anchors is not None and _keeps_anchor_links():
         page.links_to_anchors = {files.get_file_from_path(path): dict(anchors)
                                  for path, anchors in stored.links_to_anchors
                                  if files.get_file_from_path(path) is not None}
@@ -224,6 +229,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         self._pending: dict[str, tuple[str, str, _RenderLog | None]] = {}
         self._reused: dict[str, tuple[str, render_cache.RenderedPage]] = {}
         self._render_counts = {"reused": 0, "rendered": 0, "not_stored": 0}
+        self._rendered_pages: list[str] = []
         self._documentation_pages = 0
         self._spent = 0.0
 
@@ -344,8 +350,6 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         self.renders.used = set()  # what this build asks for; the rest is pruned after a whole build
         settings = {name: config.get(name) for name in
                     ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls")}
-        # MkDocs keeps links_to_anchors only above DEBUG: a render made under -v has none to replay.
-        settings["links_to_anchors"] = logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG
         self._render_settings = render_cache.settings_key(settings, tool_fingerprint())
 
     @event_priority(-1000)  # after every plugin has changed the Markdown: the key is what MkDocs renders
@@ -359,7 +363,10 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         key = render_cache.render_key(self._render_settings, self._render_files, page.file.src_uri,
                                       page.file.url, markdown)
         stored = self.renders.get(key)
-        if isinstance(stored, render_cache.RenderedPage):
+        # A render made under -v has no links to anchors (MkDocs skips them at DEBUG): it cannot stand in
+        # for one a normal build would check.
+        if isinstance(stored, render_cache.RenderedPage) and (stored.links_to_anchors is not None
+                                                              or not _keeps_anchor_links()):
             self._reused[page.file.src_uri] = (markdown, stored)
             return ""  # MkDocs converts an empty page; _restore_render puts the stored render back
         self._pending[page.file.src_uri] = (key, markdown, _RenderLog().__enter__())
@@ -381,6 +388,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         key, _, listener = pending
         listener.close()
         self._render_counts["rendered"] += 1
+        self._rendered_pages.append(page.file.src_uri)
         if listener.said:
             self._render_counts["not_stored"] += 1
         else:
@@ -523,9 +531,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             self._spent += time.perf_counter() - started
             counts = self._render_counts
             # `mkdocs serve -v` (or build -v): the plugin's share of this build, for the edit loop.
+            rendered = self._rendered_pages
+            named = f": {', '.join(rendered)}" if rendered and counts["reused"] and len(rendered) <= 40 else ""
             log.debug("themelion: %.3f s do plugin neste build; HTML: %d páginas reaproveitadas, %d "
-                      "renderizadas (%d não guardadas: a renderização registrou mensagens)", self._spent,
-                      counts["reused"], counts["rendered"], counts["not_stored"])
+                      "renderizadas (%d não guardadas: a renderização registrou mensagens)%s", self._spent,
+                      counts["reused"], counts["rendered"], counts["not_stored"], named)
 
     def _summary(self) -> None:
         report = self.report

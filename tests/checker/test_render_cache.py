@@ -28,11 +28,15 @@ COUNTS = re.compile(r"HTML: (\d+) páginas reaproveitadas, (\d+) renderizadas \(
 OTHER = "---\ntitle: Outra\n---\n\n# Outra\n\nVeja a [lição](backend/protocolos/conexoes.md#como-funciona).\n"
 
 
-def build(root: Path, strict: bool = True) -> tuple[subprocess.CompletedProcess, dict[str, int]]:
+def build(root: Path, strict: bool = True, verbose: bool = True
+          ) -> tuple[subprocess.CompletedProcess, dict[str, int]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
-    command = [sys.executable, "-m", "mkdocs", "build", "-v", "-f", str(root / "mkdocs.yml")]
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
+    command += ["-v"] if verbose else []
     result = subprocess.run(command + (["--strict"] if strict else []), cwd=root, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=180)
+    if not verbose:
+        return result, {}
     found = COUNTS.search(result.stdout + result.stderr)
     assert found, result.stdout + result.stderr
     reused, rendered, not_stored = map(int, found.groups())
@@ -113,6 +117,29 @@ def test_a_lost_or_tampered_cache_is_a_full_render(site):
     assert site_files(site) == rendered
     shutil.rmtree(site / ".themelion-cache" / "html")
     assert build(site)[1]["rendered"] == 3
+
+
+def test_a_verbose_build_reuses_a_normal_builds_renders_but_not_the_other_way(site):
+    # Under -v MkDocs keeps no links to anchors, so such a render cannot serve a normal build,
+    # whose anchor check needs them; the other way round the links are simply not used.
+    assert build(site, verbose=False)[0].returncode == 0
+    assert build(site)[1]["reused"] == 3
+    shutil.rmtree(site / ".themelion-cache" / "html")
+    build(site)
+    assert build(site)[1]["reused"] == 3
+    build(site, verbose=False)  # renders again, storing the links
+    assert build(site)[1]["reused"] == 3
+
+
+def test_a_broken_anchor_warns_on_every_normal_build(site):
+    (site / "docs" / "outra.md").write_text(OTHER.replace("#como-funciona", "#secao-que-nao-existe"),
+                                            encoding="utf-8")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "validation: {anchors: warn}\n", encoding="utf-8")
+    for _ in range(2):
+        result, _ = build(site, verbose=False)
+        assert result.returncode != 0
+        assert "secao-que-nao-existe" in result.stdout + result.stderr
 
 
 def test_render_cache_false_renders_every_page(site):
