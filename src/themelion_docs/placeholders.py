@@ -16,12 +16,13 @@ Pure apart from reading the packaged template once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from themelion_docs.lesson import Lesson, parse
-from themelion_docs.text import fold
+from themelion_docs.text import fold, fold_uncached
 
 TEMPLATE = ("data", "templates", "lesson.md.j2")
 MARKER_VARIABLE = re.compile(r"\{\{\s*marker\s*\}\}")
@@ -38,6 +39,7 @@ MIN_LETTERS = 8  # shorter leftovers ("| | |") are structure, not instructions
 class Phrase:
     text: str  # as the template writes it, "{n}" for each expression
     pattern: re.Pattern[str]  # over folded text
+    words: tuple[str, ...] = ()  # its literal words: every match holds them all (cheap substring tests first)
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,11 @@ def phrases_from_template(source: str) -> tuple[Phrase, ...]:
         rest = (head if len(head.split()) >= MIN_WORDS else rest).rstrip(" .,;:").strip()
         if sum(c.isalpha() for c in rest) < MIN_LETTERS:
             continue
-        words = [re.escape(w).replace(_VALUE, r"\S+") for w in fold(rest).split()]
+        folded = fold(rest).split()
+        words = [re.escape(w).replace(_VALUE, r"\S+") for w in folded]
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
-        found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern))
+        literal = tuple(sorted({w for w in folded if _VALUE not in w}, key=len, reverse=True))
+        found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern, literal))
     return tuple(found.values())
 
 
@@ -111,21 +115,50 @@ def scan(lesson: Lesson, marker: str) -> Scan:
 @lru_cache(maxsize=64)
 def _scan(text: str, front_end: int, fences: tuple[tuple[int, int], ...], marker: str) -> Scan:
     in_fence = {n for start, end in fences for n in range(start, end + 1)}
+    raws = text.split("\n")
+    bares = [_INLINE_CODE.sub("", raw) if "`" in raw else raw for raw in raws]
+    candidates = _candidate_lines(bares)
     found: list[Leftover] = []
     lines: set[int] = set()
-    for number, raw in enumerate(text.split("\n"), start=1):
-        bare = _INLINE_CODE.sub("", raw) if "`" in raw else raw
+    for number, (raw, bare) in enumerate(zip(raws, bares), start=1):
         body = number > front_end and number not in in_fence
         if marker in raw:
             if body and marker in bare:
                 lines.add(number)
             continue
-        hit = match_phrase(bare)
+        hit = match_phrase(bare) if number in candidates else None
         if hit:
             found.append(Leftover(number, hit))
             if body:
                 lines.add(number)
     return Scan(tuple(found), frozenset(lines))
+
+
+def _candidate_lines(lines: list[str]) -> set[int]:
+    """Numbers of the lines an instruction may be on, found without a regex over the page.
+
+    A match of ``match_phrase`` lies on one line and holds every literal word
+    of its phrase: a phrase whose words are not all in the page cannot match,
+    and for the others only the lines holding its longest word (found by
+    substring search) are checked one by one.
+    """
+    folded = fold_uncached("\n".join(lines))
+    present = [phrase for phrase in scaffold_phrases() if all(word in folded for word in phrase.words)]
+    if not present:
+        return set()  # the common case
+    breaks = [m.start() for m in _LINE_BREAK.finditer(folded)]
+    candidates: set[int] = set()
+    for phrase in present:
+        if not phrase.words:
+            return set(range(1, len(lines) + 1))  # a phrase of values only: every line
+        at = folded.find(phrase.words[0])
+        while at != -1:
+            candidates.add(bisect_right(breaks, at) + 1)
+            at = folded.find(phrase.words[0], at + 1)
+    return candidates
+
+
+_LINE_BREAK = re.compile("\n")
 
 
 def leftovers(lesson: Lesson, marker: str) -> list[Leftover]:

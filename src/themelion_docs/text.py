@@ -27,12 +27,26 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+# str.translate looks every character up in the table (~40 ns each: 5 ms for a 130 KB page);
+# a regex finds only the few that change and swaps them (0,7 ms): the same result.
+_FOLD_CHARS = {chr(code): base for code, base in _FOLD.items()}
+_FOLDED = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
+
+
+def _swap(match: re.Match[str]) -> str:
+    return _FOLD_CHARS[match.group()]
 
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping symbols such as ❌ and /."""
-    return text.casefold().translate(_FOLD)
+    return fold_uncached(text)
+
+
+def fold_uncached(text: str) -> str:
+    """``fold`` for a text seen once (a whole page): not kept in fold's cache."""
+    folded = text.casefold()
+    return folded if folded.isascii() else _FOLDED.sub(_swap, folded)
 
 
 def _term_regex(term: str) -> str:
