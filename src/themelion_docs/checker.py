@@ -54,18 +54,22 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def lesson_key(source: PageSource, salt: str) -> str:
+def lesson_key(source: PageSource, salt: str, data_digest: str | None = None) -> str:
     """The parsed lesson depends on the page's path and bytes (and the parser: ``salt``)."""
-    return digest("lesson", salt, source.path, source.rel, hashlib.sha256(source.data).hexdigest())
+    data_digest = data_digest or hashlib.sha256(source.data).hexdigest()
+    return digest("lesson", salt, source.path, source.rel, data_digest)
 
 
 def rules_key(page: Page, config_print: str, corpus_print: str, statuses: Mapping[int, str] | None,
               salt: str) -> str:
     """The rules' findings depend on the page, the configuration, the corpus of front
     matter (prerequisites, order) and the example statuses (the Testes rule)."""
-    text = page.lesson.text if page.lesson is not None else ""
-    return digest("rules", salt, page.path, page.rel, page.kind, page.lesson_id, page.module_dir,
-                  hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+    if page.source_digest is not None:
+        content = "bytes:" + page.source_digest  # the lesson is a function of the bytes (and the parser, in salt)
+    else:
+        text = page.lesson.text if page.lesson is not None else ""
+        content = "text:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return digest("rules", salt, page.path, page.rel, page.kind, page.lesson_id, page.module_dir, content,
                   config_print, corpus_print, None if statuses is None else sorted(statuses.items()))
 
 
@@ -98,12 +102,13 @@ def load_page(source: PageSource, config: CheckConfig, memo: Memo | None = None,
         return Page(lesson=None, load_findings=(finding,), **base)
     if memo is None:
         return Page(lesson=parse(source.path, text), **base)
-    key = lesson_key(source, salt)
+    data_digest = hashlib.sha256(source.data).hexdigest()
+    key = lesson_key(source, salt, data_digest)
     lesson = memo.get(key)
     if lesson is None:
         lesson = parse(source.path, text)
         memo.put(key, lesson)
-    return Page(lesson=lesson, **base)
+    return Page(lesson=lesson, source_digest=data_digest, **base)
 
 
 def build_corpus(pages: Sequence[Page], extra: Sequence[PageSource] = (), config: CheckConfig | None = None

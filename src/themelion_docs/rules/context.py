@@ -22,6 +22,7 @@ class Page:
     lesson_id: str | None = None  # "modulo/slug" for lessons
     module_dir: str | None = None  # the folder under lessons_dir
     load_findings: tuple[Finding, ...] = ()  # unreadable or oversized file
+    source_digest: str | None = None  # sha256 of the page's bytes, when the checker hashed them already
 
     @property
     def is_lesson(self) -> bool:
