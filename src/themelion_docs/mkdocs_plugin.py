@@ -99,7 +99,7 @@ class ThemelionConfig(base.Config):
     """Gera o painel de qualidade em `/qualidade/` e o bloco «Estado da verificação» em cada lição."""
 
     render_cache = c.Type(bool, default=True)
-    """Reaproveita o HTML de cada página cujo Markdown final, configuração do Markdown e arquivos do site não mudaram (em `<cache_dir>/html/`). Desligue se outro plugin renderizar páginas por conta própria."""
+    """Reaproveita o HTML de cada página cujo Markdown final, configuração do Markdown e arquivos do site não mudaram (em `<cache_dir>/html/`). Fica desligado sozinho com extensões que leem outros arquivos ao renderizar (`pymdownx.snippets`...); desligue se outro plugin renderizar páginas por conta própria."""
 
 
 # Markdown extensions the plugin's own Markdown relies on, with what breaks without each.
@@ -342,6 +342,12 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         folder = self.config.cache_dir
         if not self.config.render_cache or not folder:
             self.renders = None
+            return
+        reading = render_cache.uncacheable(config.get("markdown_extensions"))
+        if reading:
+            self.renders = None
+            log.info("themelion: cache de HTML desligado: " + "; ".join(f"`{name}` {why}" for name, why in reading)
+                     + " (o HTML passa a depender de arquivos que a chave do cache não enxerga)")
             return
         directory = (root / str(folder) / "html").resolve()
         if directory not in _MEMOS:

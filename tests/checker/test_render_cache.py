@@ -151,6 +151,23 @@ def test_render_cache_false_renders_every_page(site):
     assert not (site / ".themelion-cache" / "html").exists()
 
 
+def test_an_extension_that_reads_other_files_turns_the_cache_off(site):
+    # pymdownx.snippets pastes another file in while rendering: its HTML depends on a file the
+    # page's Markdown only names, so a cached render would go stale when that file changes.
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "markdown_extensions: [", "markdown_extensions: [pymdownx.snippets, "), encoding="utf-8")
+    (site / "trecho.md").write_text("Primeira versão do trecho.\n", encoding="utf-8")
+    (site / "docs" / "outra.md").write_text(OTHER + '\n--8<-- "trecho.md"\n', encoding="utf-8")
+    result, counts = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cache de HTML desligado: `pymdownx.snippets`" in result.stdout + result.stderr
+    (site / "trecho.md").write_text("Segunda versão do trecho.\n", encoding="utf-8")
+    result, counts = build(site)
+    assert counts == {"reused": 0, "rendered": 0, "not_stored": 0}
+    assert "Segunda versão do trecho." in (site / "site" / "outra" / "index.html").read_text(encoding="utf-8")
+
+
 # -- the key, without a build ----------------------------------------------
 
 def format_one(source, language, css_class, options, md, **kwargs):  # a custom fence's formatter

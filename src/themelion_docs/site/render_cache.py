@@ -25,11 +25,13 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 # Code every Markdown render runs, whatever the extensions list says.
 ALWAYS_RUN = ("markdown", "mkdocs", "pygments")
+DATA = ("data", "render_cache.yaml")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,21 @@ class RenderedPage:
     anchors: frozenset[str] | None
     # Links to anchors of other pages, by the linked page's path: {path: {anchor: link as written}}.
     links_to_anchors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] | None
+
+
+@lru_cache(maxsize=1)
+def file_reading_extensions() -> Mapping[str, str]:
+    """Extensions that read other files while rendering, with what they read (data/render_cache.yaml)."""
+    import yaml
+
+    text = resources.files("themelion_docs").joinpath(*DATA).read_text(encoding="utf-8")
+    return dict((yaml.safe_load(text) or {}).get("file_reading_extensions") or {})
+
+
+def uncacheable(extensions: Iterable[Any]) -> list[tuple[str, str]]:
+    """The enabled extensions whose output depends on files the cache key cannot name."""
+    reading = file_reading_extensions()
+    return [(name, reading[name]) for name in sorted(extension_modules(extensions)) if name in reading]
 
 
 def stable_repr(value: Any) -> str:
