@@ -54,6 +54,15 @@ def edit(*replacements: str) -> Callable[[str], list]:
     return build
 
 
+LOG_CALL = 'logger.warning("tentativa %d falhou: %s", tentativa, erro)'
+
+
+def without_logging(instead: str) -> Callable[[str], list]:
+    """The production block with its logging import replaced by ``instead`` and print for the log call."""
+    return edit("import logging\n\nlogger = logging.getLogger(__name__)\n\n\n", instead,
+                LOG_CALL, 'print("tentativa", tentativa, "falhou:", erro)')
+
+
 def alone(rel: str, text: str | bytes) -> Callable[[str], list]:
     return lambda good: [(rel, text)]
 
@@ -152,28 +161,18 @@ CASES = [
          says="não discute custo"),
     Case("Q070", edit("### Pronto para produção\n", "### Versão completa\n"), at="## Na prática",
          says="`### Pronto para produção`"),
-    Case("Q071", edit("import logging\n\nlogger = logging.getLogger(__name__)\n\n\n", "",
-                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
-                      'print("tentativa", tentativa, "falhou:", erro)'),
-         at=first_fence_after("### Pronto para produção"), says="logging"),
-    Case("Q072", edit("except TimeoutError as erro:", "except:",
-                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
-                      'logger.warning("tentativa %d falhou", tentativa)'),
+    Case("Q071", without_logging(""), at=first_fence_after("### Pronto para produção"), says="logging"),
+    Case("Q072", edit("except TimeoutError as erro:", "except:", LOG_CALL, 'logger.warning("tentativa %d falhou", tentativa)'),
          at="except:", says="`except:` sem tipo"),
-    # The text alone is not the answer: "logging" in a comment imports nothing, and a bare
-    # `except` split by a line continuation is still bare.
-    Case("Q071", edit("import logging\n\nlogger = logging.getLogger(__name__)\n\n\n",
-                      "# sem `import logging`: o registro fica para depois\n\n\n",
-                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
-                      'print("tentativa", tentativa, "falhou:", erro)'),
+    # The text alone is not the answer: "logging" in a comment imports nothing, a bare `except`
+    # split by a line continuation is still bare, and a typed except inside a string is no handler.
+    Case("Q071", without_logging("# sem `import logging`: o registro fica para depois\n\n\n"),
          at=first_fence_after("### Pronto para produção"), says="logging"),
     Case("Q072", edit("except TimeoutError as erro:", "except \\\n        :",
-                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
-                      'logger.warning("tentativa %d falhou", tentativa)'),
+                      LOG_CALL, 'logger.warning("tentativa %d falhou", tentativa)'),
          at="except \\", says="`except:` sem tipo"),
     Case("Q072", edit("except TimeoutError as erro:", "except:",
-                      'logger.warning("tentativa %d falhou: %s", tentativa, erro)',
-                      'logger.warning("tentativa %d falhou (except ValueError: não)", tentativa)'),
+                      LOG_CALL, 'logger.warning("tentativa %d falhou (except ValueError: não)", tentativa)'),
          at=first_fence_after("### Pronto para produção"), says="nenhuma exceção específica"),
     Case("Q080", edit("assert total_de_handshakes(10, persistente=True) == 1\n"
                       "assert total_de_handshakes(10, persistente=False) == 10\n",
