@@ -54,9 +54,8 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def lesson_key(source: PageSource, salt: str, data_digest: str | None = None) -> str:
-    """The parsed lesson depends on the page's path and bytes (and the parser: ``salt``)."""
-    data_digest = data_digest or hashlib.sha256(source.data).hexdigest()
+def lesson_key(source: PageSource, salt: str, data_digest: str) -> str:
+    """The parsed lesson depends on the page's path and bytes (``data_digest``) and the parser (``salt``)."""
     return digest("lesson", salt, source.path, source.rel, data_digest)
 
 

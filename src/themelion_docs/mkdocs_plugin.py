@@ -146,16 +146,14 @@ class _RenderLog(logging.Handler):
     LOGGERS = ("", "mkdocs")
 
     def __init__(self) -> None:
+        """Starts listening at once; ``close`` stops."""
         super().__init__(logging.INFO)
         self.said = 0
+        for name in self.LOGGERS:
+            logging.getLogger(name).addHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
         self.said += 1
-
-    def __enter__(self) -> "_RenderLog":
-        for name in self.LOGGERS:
-            logging.getLogger(name).addHandler(self)
-        return self
 
     def close(self) -> None:
         for name in self.LOGGERS:
@@ -212,9 +210,8 @@ def _apply_render(stored: render_cache.RenderedPage, page: MkPage, files: Files)
     page._title_from_render = stored.title
     page.present_anchor_ids = set(stored.anchors) if stored.anchors is not None else None
     if stored.links_to_anchors is not None and _keeps_anchor_links():
-        page.links_to_anchors = {files.get_file_from_path(path): dict(anchors)
-                                 for path, anchors in stored.links_to_anchors
-                                 if files.get_file_from_path(path) is not None}
+        page.links_to_anchors = {file: dict(anchors) for path, anchors in stored.links_to_anchors
+                                 if (file := files.get_file_from_path(path)) is not None}
 
 
 class ThemelionPlugin(BasePlugin[ThemelionConfig]):
@@ -224,12 +221,13 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         self.pages: dict[str, Page] = {}
         self.examples: dict[str, Any] = {}
         self.renders: MemoryMemo | None = None
-        self._render_settings: str | None = None
+        self._render_settings = ""  # digest of the Markdown settings, set when the HTML cache is on
         self._render_files: str | None = None
-        self._pending: dict[str, tuple[str, str, _RenderLog | None]] = {}
-        self._reused: dict[str, tuple[str, render_cache.RenderedPage]] = {}
-        self._render_counts = {"reused": 0, "rendered": 0, "not_stored": 0}
+        self._pending: dict[str, tuple[str, _RenderLog]] = {}  # page -> (key, listener) while MkDocs renders it
+        self._reused: dict[str, tuple[str, render_cache.RenderedPage]] = {}  # page -> (its Markdown, stored render)
+        self._reused_count = 0
         self._rendered_pages: list[str] = []
+        self._not_stored = 0
         self._documentation_pages = 0
         self._spent = 0.0
 
@@ -337,7 +335,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
 
     # -- warm builds (issue 13): the HTML of an unchanged page is reused ------
     def _start_renders(self, root: Path, config: Any) -> None:
-        self._render_settings = self._render_files = None
+        self._render_settings, self._render_files = "", None
         self._pending, self._reused = {}, {}
         folder = self.config.cache_dir
         if not self.config.render_cache or not folder:
@@ -353,7 +351,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         if directory not in _MEMOS:
             _MEMOS[directory] = MemoryMemo(FileMemo(directory), limit=RENDERS_IN_MEMORY)
         self.renders = _MEMOS[directory]
-        self.renders.used = set()  # what this build asks for; the rest is pruned after a whole build
+        self.renders.new_round()  # what this build asks for; the rest is pruned after a whole build
         settings = {name: config.get(name) for name in
                     ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls")}
         self._render_settings = render_cache.settings_key(settings, tool_fingerprint())
@@ -361,7 +359,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     @event_priority(-1000)  # after every plugin has changed the Markdown: the key is what MkDocs renders
     @_timed
     def _reuse_render(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
-        if self.renders is None or self._render_settings is None:
+        if self.renders is None:
             return markdown
         if self._render_files is None:
             self._render_files = render_cache.files_key((file.src_uri, file.url) for file in files)
@@ -375,7 +373,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
                                                               or not _keeps_anchor_links()):
             self._reused[page.file.src_uri] = (markdown, stored)
             return ""  # MkDocs converts an empty page; _restore_render puts the stored render back
-        self._pending[page.file.src_uri] = (key, markdown, _RenderLog().__enter__())
+        self._pending[page.file.src_uri] = (key, _RenderLog())
         return markdown
 
     @event_priority(100)  # before any other plugin reads the HTML
@@ -386,17 +384,16 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             markdown, stored = reused
             page.markdown = markdown
             _apply_render(stored, page, files)
-            self._render_counts["reused"] += 1
+            self._reused_count += 1
             return stored.html
         pending = self._pending.pop(page.file.src_uri, None)
         if pending is None or self.renders is None:
             return html
-        key, _, listener = pending
+        key, listener = pending
         listener.close()
-        self._render_counts["rendered"] += 1
         self._rendered_pages.append(page.file.src_uri)
         if listener.said:
-            self._render_counts["not_stored"] += 1
+            self._not_stored += 1
         else:
             self.renders.put(key, _captured_render(html, page))
         return html
@@ -535,13 +532,12 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             self._summary()
         finally:
             self._spent += time.perf_counter() - started
-            counts = self._render_counts
             # `mkdocs serve -v` (or build -v): the plugin's share of this build, for the edit loop.
             rendered = self._rendered_pages
-            named = f": {', '.join(rendered)}" if rendered and counts["reused"] and len(rendered) <= 40 else ""
+            named = f": {', '.join(rendered)}" if rendered and self._reused_count and len(rendered) <= 40 else ""
             log.debug("themelion: %.3f s do plugin neste build; HTML: %d páginas reaproveitadas, %d "
                       "renderizadas (%d não guardadas: a renderização registrou mensagens)%s", self._spent,
-                      counts["reused"], counts["rendered"], counts["not_stored"], named)
+                      self._reused_count, len(rendered), self._not_stored, named)
 
     def _summary(self) -> None:
         report = self.report
@@ -562,11 +558,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def _end_renders(self) -> None:
         """Listeners of renders that never finished (a page that failed) are taken off; once every page
         of a whole build went through, stored renders no page asked for are removed."""
-        for _, _, listener in self._pending.values():
+        for _, listener in self._pending.values():
             listener.close()
         self._pending = {}
-        counts = self._render_counts
-        if self.renders is not None and counts["reused"] + counts["rendered"] >= self._documentation_pages:
+        seen = self._reused_count + len(self._rendered_pages)
+        if self.renders is not None and seen >= self._documentation_pages:
             self.renders.prune()
 
 

@@ -76,7 +76,12 @@ class MemoryMemo:
             self.entries.pop(next(iter(self.entries)))
         self.entries[key] = value
 
+    def new_round(self) -> None:
+        """Start counting what is used anew (``mkdocs serve``: one round per build)."""
+        self.used = set()
+
     def prune(self) -> int:
+        """Remove the stored entries this round did not use."""
         return self.backing.prune(self.used) if self.backing is not None else 0
 
 
