@@ -1,14 +1,30 @@
-"""What the build benchmarks share: one timed `mkdocs build`, and the table of medians."""
+"""What the build benchmarks share: a copy of the project, one timed `mkdocs build`, the table of medians."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+
+REPO = Path(__file__).resolve().parents[1]
+# What a build of the real site reads: the rest of the repository stays out of the copies.
+COPIED = ("mkdocs.yml", "pyproject.toml", "content", "templates")
+
+
+def copy_project(root: Path) -> None:
+    """The real site under ``root`` (created), to be changed and built there."""
+    root.mkdir(parents=True)
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.exists():
+            shutil.copy2(source, root / name)
 
 def build(root: Path) -> float:
     """Seconds of one `mkdocs build` of ``root``; stops the benchmark if the build fails."""

@@ -33,14 +33,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from measure import build, print_medians
+from measure import REPO, build, copy_project, print_medians
 
 from themelion_docs.execution import RUNNABLE_LANGUAGES
 from themelion_docs.fences import render_info
 from themelion_docs.lesson import parse
 
-REPO = Path(__file__).resolve().parents[1]
-COPIED = ("mkdocs.yml", "pyproject.toml", "content", "templates")
 EXEC = ' exec="on" source="above" result="text"'
 
 
@@ -88,34 +86,27 @@ def swap_plugin(config: str, replacement: str) -> str:
     return "\n".join(out)
 
 
+# The themelion variants: the plugin's options in each (the rest of mkdocs.yml is the site's).
+PLUGIN_OPTIONS = {
+    "themelion frio": "cache_dir: .cache-cold, author_guide: true, dashboard: true",
+    "themelion quente": "cache_dir: .cache-warm, author_guide: true, dashboard: true",
+    "sem cache de HTML": "cache_dir: .cache-warm, author_guide: true, dashboard: true, render_cache: false",
+    "quente sem guia": "cache_dir: .cache-warm, author_guide: false, dashboard: false",
+}
+
+
 def make_variant(root: Path, variant: str) -> tuple[int, int]:
-    root.mkdir(parents=True)
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        elif source.exists():
-            shutil.copy2(source, root / name)
+    copy_project(root)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    if variant == "themelion frio":
-        config = swap_plugin(config, "- themelion: {cache_dir: .cache-cold, fail_on_error: false, "
-                                     "author_guide: true, dashboard: true}")
-    elif variant == "themelion quente":
-        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
-                                     "author_guide: true, dashboard: true}")
-    elif variant == "sem cache de HTML":
-        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
-                                     "author_guide: true, dashboard: true, render_cache: false}")
-    elif variant == "quente sem guia":
-        config = swap_plugin(config, "- themelion: {cache_dir: .cache-warm, fail_on_error: false, "
-                                     "author_guide: false, dashboard: false}")
+    if variant in PLUGIN_OPTIONS:
+        config = swap_plugin(config, "- themelion: {fail_on_error: false, " + PLUGIN_OPTIONS[variant] + "}")
     elif variant == "markdown-exec":
         config = swap_plugin(config, "- markdown-exec")
     else:
         config = swap_plugin(config, "- themelion: {enabled: false}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     python = javascript = 0
-    if variant.startswith(("themelion", "quente", "sem cache")):
+    if variant in PLUGIN_OPTIONS:
         return python, javascript
     for page in sorted((root / "content").rglob("*.md")):
         text, ran, skipped = rewrite_fences(page.read_text(encoding="utf-8"), variant)

@@ -32,8 +32,8 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-REPO = Path(__file__).resolve().parents[1]
-COPIED = ("mkdocs.yml", "pyproject.toml", "content", "templates")
+from measure import copy_project
+
 PLUGIN_LINE = re.compile(r"([\d.]+) s do plugin neste build; HTML: (\d+) páginas reaproveitadas, (\d+) renderizadas")
 
 
@@ -67,16 +67,14 @@ def main() -> None:
     parser.add_argument("--lesson", default="backend/protocolos/http.md")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    work = Path(tempfile.mkdtemp(prefix="themelion-serve-"))
+    work = Path(tempfile.mkdtemp(prefix="themelion-serve-")) / "site"
     line = PluginLine()
     plugin_log = logging.getLogger("mkdocs.plugins.themelion")
     plugin_log.addHandler(line)
     plugin_log.setLevel(logging.DEBUG)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the findings and summaries are not measured
     try:
-        for name in COPIED:
-            source = REPO / name
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / name)
+        copy_project(work)
         lesson = work / "content" / args.lesson
         original = lesson.read_text(encoding="utf-8")
         reload(work, line)  # untimed: runs the examples, fills the page memo and the HTML cache
@@ -102,7 +100,7 @@ def main() -> None:
             print(f"{name:<16}{wall:>9.2f}s{plugin:>9.3f}s{rendered:>23.0f}")
     finally:
         plugin_log.removeHandler(line)
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
