@@ -25,10 +25,14 @@ from themelion_docs.execution import (
 from themelion_docs.execution.dependencies import code_digest, imports_of, remember_imports
 from themelion_docs.execution.exercises import ExerciseVerdict, judge_exercises, without_exercises
 from themelion_docs.fences import fence_marker
+from themelion_docs.recent import Recent
 from themelion_docs.safe_text import printable
 from themelion_docs.rules.context import Page
 
 Progress = Callable[[int, int, int], None]
+
+BUILT: Recent[tuple[list, list]] = Recent(limit=2048)
+"""Each page's examples and their option findings, for the next build of this process."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
     for page in pages:
         if page.lesson is None:
             continue
-        examples, findings = build_examples(page.path, page.lesson.fences, settings)
-        built[page.path] = (examples, findings)
+        lesson = page.lesson
+        # The page's text and the settings name every input (the installed packages and the
+        # interpreters' versions are read once per process): a rebuild of `mkdocs serve` looks it up.
+        built[page.path] = BUILT.get((page.path, lesson.text, settings),
+                                     lambda: build_examples(page.path, lesson.fences, settings))
     if imports_key is not None:  # only this build's blocks: edited code does not pile up
         memo.put(imports_key, {code_digest(e.code): imports_of(e.code)
                                for examples, _ in built.values() for e in examples if e.language == "python"})

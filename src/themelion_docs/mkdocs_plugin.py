@@ -24,8 +24,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.meta import get_data
 
-from themelion_docs.checker import PageSource, build_corpus, check_pages, load_page
+from themelion_docs.checker import PageSource, build_corpus, check_pages, fingerprint, load_page
 from themelion_docs.page_cache import FileMemo, MemoryMemo, tool_fingerprint
+from themelion_docs.recent import Recent
 from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.examples import exercise_inserts, output_inserts
 from themelion_docs.render import rewrite
@@ -135,6 +136,14 @@ def missing_extensions_message(missing: list[tuple[str, str]]) -> str:
 _MEMOS: dict[Path, MemoryMemo] = {}
 # Rendered pages are large (the HTML of a lesson is 100-400 KB): fewer kept in memory.
 RENDERS_IN_MEMORY = 400
+
+# What a build makes from unchanged inputs, for the next build of the same process (`mkdocs serve`
+# rebuilds every page after each save). Each key names every input of its value.
+_REWRITTEN: Recent[str] = Recent(limit=2048)  # (path, text, inserts) -> the lesson's Markdown body
+_CATALOGS: Recent[site.Catalog] = Recent(limit=4)  # every page's path and text, modules -> catalog
+_SITE_MARKDOWN: Recent[str] = Recent(limit=2048)  # (body, page, catalog key, module) -> final Markdown
+_GUIDES: Recent[list] = Recent(limit=4)  # (rules configuration, docs hint) -> the guide's pages
+_DASHBOARDS: Recent[str] = Recent(limit=4)  # the report as the dashboard shows it -> its Markdown, dated
 
 
 class _RenderLog(logging.Handler):
@@ -306,12 +315,18 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
 
         existing = {file.src_uri for file in files}
         linkable = {file.src_uri for file in files.documentation_pages()}
-        generated = [(page.src_uri, page.content)
-                     for page in guide_pages(self.check_config, docs_hint=_docs_hint(config))] \
+        hint = _docs_hint(config)
+        generated = list(_GUIDES.get((fingerprint(self.check_config), hint), lambda: [
+            (page.src_uri, page.content) for page in guide_pages(self.check_config, docs_hint=hint)])) \
             if self.config.author_guide else []
         if self.report is not None and self.config.dashboard:
+            report, check_config = self.report, self.check_config
+            # Dated when this state of the room was first reported: a rebuild that changes nothing
+            # gives the same page (its stored HTML is reused), one that changes anything a new date.
+            undated = dashboard_markdown(report, check_config, linkable, None)
             now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-            generated.append((DASHBOARD_URI, dashboard_markdown(self.report, self.check_config, linkable, now)))
+            generated.append((DASHBOARD_URI, _DASHBOARDS.get(
+                undated, lambda: dashboard_markdown(report, check_config, linkable, now))))
         for src_uri, content in generated:
             if src_uri not in existing:
                 files.append(File.generated(config, src_uri, content=content))
@@ -326,7 +341,10 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
 
         from themelion_docs.dashboard import DASHBOARD_URI, status_html
 
-        report = next((p for p in self.report.pages if p.rel == page.file.src_uri), None)
+        by_rel = getattr(self, "_reports_by_rel", None)
+        if by_rel is None or by_rel[0] is not self.report:
+            by_rel = self._reports_by_rel = (self.report, {p.rel: p for p in self.report.pages})
+        report = by_rel[1].get(page.file.src_uri)
         if report is None or report.kind != "lesson":
             return html
         dashboard = files.get_file_from_path(DASHBOARD_URI)
@@ -441,7 +459,9 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         inserts = {**output_inserts(executed.results), **exercise_inserts(executed.exercises)} if executed else {}
         if executed and executed.outcome.info:
             page.meta["themelion_examples"] = dict(executed.outcome.info)
-        body, _ = get_data(rewrite(parsed.lesson, inserts))
+        lesson = parsed.lesson
+        body = _REWRITTEN.get((parsed.path, lesson.text, tuple(sorted(inserts.items()))),
+                              lambda: get_data(rewrite(lesson, inserts))[0])
         return self.site_markdown(body, page, parsed)
 
     on_page_markdown = CombinedEvent(_lesson_markdown, _reuse_render)
@@ -450,18 +470,25 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def site_markdown(self, markdown: str, page: MkPage, parsed: Page) -> str:
         """Markdown additions for the learners' site; ``self.pages`` holds every parsed page."""
         module = page.meta.get("module")
-        return site.site_markdown(markdown, parsed.rel, self.site_catalog(),
-                                  module if isinstance(module, str) else None)
+        module = module if isinstance(module, str) else None
+        catalog = self.site_catalog()
+        return _SITE_MARKDOWN.get((markdown, parsed.rel, self._catalog_key, module),
+                                  lambda: site.site_markdown(markdown, parsed.rel, catalog, module))
 
     def site_catalog(self) -> site.Catalog:
-        """The lessons by module, built once per build (``self.pages`` is a new dict on every build)."""
+        """The lessons by module, built once per build (``self.pages`` is a new dict on every build)
+        and looked up by the pages' paths and texts on the next builds of the process."""
         cached = getattr(self, "_site_catalog", None)
         if cached is not None and cached[0] is self.pages:
             return cached[1]
         modules = dict(self.check_config.modules) if self.check_config else {}
         lessons_dir = self.check_config.lessons_dir if self.check_config else "backend"
         texts = {rel: page.lesson.text for rel, page in self.pages.items() if page.lesson is not None}
-        catalog = site.build_catalog(self.pages.values(), modules, lessons_dir, site.find_tags_page(texts))
+        pages = list(self.pages.values())
+        self._catalog_key = (tuple(sorted((rel, page.path, texts.get(rel)) for rel, page in self.pages.items())),
+                             tuple(modules.items()), lessons_dir)
+        catalog = _CATALOGS.get(self._catalog_key, lambda: site.build_catalog(
+            pages, modules, lessons_dir, site.find_tags_page(texts)))
         self._site_catalog = (self.pages, catalog)
         return catalog
 
@@ -500,9 +527,9 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             return env
         search = config.plugins.get("material/search") or config.plugins.get("search")
         languages = getattr(search, "config", {}).get("lang") if search else None  # None: keep every stemmer
-        theme_dirs = tuple(str(Path(folder).resolve()) + "/" for folder in config.theme.dirs)
+        theme_dirs = tuple(_resolved(folder) + "/" for folder in config.theme.dirs)
         theme_files = [file for file in files
-                       if file.abs_src_path and str(Path(file.abs_src_path).resolve()).startswith(theme_dirs)]
+                       if file.abs_src_path and _resolved(file.abs_src_path).startswith(theme_dirs)]
         unused = set(site_assets.unused_theme_assets((file.dest_uri for file in theme_files), languages))
         for file in theme_files:
             if file.dest_uri in unused:
@@ -564,6 +591,11 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         seen = self._reused_count + len(self._rendered_pages)
         if self.renders is not None and seen >= self._documentation_pages:
             self.renders.prune()
+
+
+@functools.lru_cache(maxsize=8192)  # the theme's hundreds of files, on every rebuild of `mkdocs serve`
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
 
 
 def nav_files(nav: Any) -> set[str]:

@@ -9,6 +9,7 @@ import os
 
 from runner_helpers import PAGE, build, codes, run_page, settings_for
 from themelion_docs.execution import RUNNER_VERSION, prune_cache
+from themelion_docs.execution import cache
 from themelion_docs.execution.cache import entry_path, load_outcome
 
 PAGE_TEXT = """
@@ -240,3 +241,33 @@ def test_the_cache_key_is_private_and_kept_by_prune(tmp_path):
     prune_cache(settings_for(cache_dir=tmp_path), set())
     assert key.read_bytes() == before and entries(tmp_path) == []
     assert report.results[0].status == "passed"
+
+
+# `mkdocs serve`: an entry already read and verified is remembered while its file is unchanged.
+def test_a_cached_result_read_once_is_not_read_again_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    page = "```python\nimport time\nprint(time.time_ns())\n```\n"
+    first = run_page(page, cache_dir=tmp_path).results[0]
+    reads = []
+    real = cache._read_outcome
+    monkeypatch.setattr(cache, "_read_outcome", lambda *args: reads.append(args) or real(*args))
+    assert cache.load_outcome(tmp_path, first.example.key).stdout == first.stdout
+    assert cache.load_outcome(tmp_path, first.example.key).stdout == first.stdout
+    assert len(reads) == 1
+    # Replaced (as store_outcome does, a new file), the entry is read again; removed, it is a miss.
+    path = cache.entry_path(tmp_path, first.example.key)
+    copy = path.with_name("copy")
+    copy.write_bytes(path.read_bytes())
+    os.replace(copy, path)
+    assert cache.load_outcome(tmp_path, first.example.key) is not None and len(reads) == 2
+    path.unlink()
+    assert cache.load_outcome(tmp_path, first.example.key) is None
+    rerun = run_page(page, cache_dir=tmp_path).results[0]
+    assert rerun.cached is False and rerun.stdout != first.stdout
+
+
+def test_a_new_cache_key_makes_every_remembered_entry_unreadable(tmp_path):
+    first = run_page("```python\nprint(1)\n```\n", cache_dir=tmp_path).results[0]
+    assert cache.load_outcome(tmp_path, first.example.key) is not None
+    (tmp_path / cache.KEY_FILE).unlink()
+    cache.cache_key(tmp_path, create=True)  # another key: entries signed with the old one are forgeries now
+    assert cache.load_outcome(tmp_path, first.example.key) is None

@@ -76,7 +76,36 @@ def _head(mac: str) -> str:
     return f"themelion-runner {RUNNER_VERSION} hmac-sha256={mac}"
 
 
+# Outcomes this process already read and verified, with the stamp of their file and of the key
+# file then: ``mkdocs serve`` rebuilds every page at each save, and an unchanged entry costs two
+# stats instead of reading, verifying and decoding it again. A file replaced, edited or removed
+# (or a new cache key) has another stamp: it is read again, or is a miss.
+_LOADED: dict[tuple[str, str], tuple[tuple, Outcome]] = {}
+LOADED_LIMIT = 50_000
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    status = os.stat(path)
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
 def load_outcome(cache_dir: Path, key: str) -> Outcome | None:
+    try:
+        stamp = (_stamp(entry_path(cache_dir, key)), _stamp(cache_dir / KEY_FILE))
+    except OSError:
+        return None
+    known = _LOADED.get((str(cache_dir), key))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    outcome = _read_outcome(cache_dir, key)
+    if outcome is not None:
+        if len(_LOADED) >= LOADED_LIMIT:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[(str(cache_dir), key)] = (stamp, outcome)
+    return outcome
+
+
+def _read_outcome(cache_dir: Path, key: str) -> Outcome | None:
     try:
         secret = cache_key(cache_dir, create=False)
         if secret is None:

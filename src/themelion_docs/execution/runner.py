@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Sequence
 
 from themelion_docs.findings import Finding
+from themelion_docs.recent import Recent
 
 from .cache import load_outcome, store_outcome
 from .catalog import make_finding
@@ -23,7 +24,7 @@ from .examples import Example, dependency_index, unit_of
 from .forkserver import ForkServer
 from .interpreters import find_node, python_version
 from .isolation import Isolation, detect_isolation
-from .judge import Status, judge
+from .judge import Status, Verdict, judge
 from .outcome import DETERMINISTIC_KINDS, Outcome
 from .settings import RunnerSettings
 from .tracebacks import SourceMap
@@ -243,6 +244,11 @@ def _cacheable(outcome: Outcome, unit_outcomes: list[Outcome]) -> bool:
     return outcome.kind in DETERMINISTIC_KINDS and not outcome.problem
 
 
+# judge is pure: a rebuild of `mkdocs serve` that finds the same outcome for the same block looks
+# its verdict up (every part of the key is a frozen value).
+VERDICTS: Recent[Verdict] = Recent(limit=20_000)
+
+
 def _record(examples: Sequence[Example], unit: _Unit, outcomes: list[Outcome], settings: RunnerSettings,
             results: list[ExampleResult | None], cached: bool) -> None:
     for position, outcome in zip(unit.positions, outcomes):
@@ -250,7 +256,8 @@ def _record(examples: Sequence[Example], unit: _Unit, outcomes: list[Outcome], s
         interrupted_line = None
         if outcome.interrupted_by is not None and outcome.interrupted_by < len(unit.positions):
             interrupted_line = examples[unit.positions[outcome.interrupted_by]].line
-        verdict = judge(example, outcome, unit.source, settings, interrupted_line)
+        verdict = VERDICTS.get((example, outcome, unit.source, settings, interrupted_line),
+                               lambda: judge(example, outcome, unit.source, settings, interrupted_line))
         results[position] = ExampleResult(
             example=example,
             status=verdict.status,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from themelion_docs.site.catalog import tag_label
+from themelion_docs.recent import Recent
 
 FOLD_MARKER = "/* themelion: accent folding */"
 
@@ -143,7 +144,21 @@ def relabel_tags(site_dir: Path, label: Callable[[str], str] = tag_label) -> lis
     path = site_dir / "search" / "search_index.json"
     if not path.is_file():
         return []
-    data = json.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    relabeled = _RELABELED.get((text, label), lambda: _relabeled(text, label))
+    if relabeled is None:
+        return []
+    path.write_text(relabeled, encoding="utf-8")
+    return [path]
+
+
+# The index MkDocs wrote is the same on a rebuild that changed nothing (`mkdocs serve`): its
+# relabeled text is looked up instead of decoding and encoding the whole index again.
+_RELABELED: Recent[str | None] = Recent(limit=2)
+
+
+def _relabeled(text: str, label: Callable[[str], str]) -> str | None:
+    data = json.loads(text)
     changed = False
     for doc in data.get("docs") or ():
         tags = doc.get("tags")
@@ -151,10 +166,7 @@ def relabel_tags(site_dir: Path, label: Callable[[str], str] = tag_label) -> lis
             labels = [label(str(tag)) for tag in tags]
             changed |= labels != tags
             doc["tags"] = labels
-    if not changed:
-        return []
-    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    return [path]
+    return json.dumps(data, separators=(",", ":")) if changed else None
 
 
 def patch_search(site_dir: Path, languages: Iterable[str] | None) -> list[Path]:
