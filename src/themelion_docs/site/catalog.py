@@ -20,6 +20,7 @@ import yaml
 
 from themelion_docs.rules.context import Page
 from themelion_docs.text import fold
+from themelion_docs.recent import Recent
 
 WORDS_PER_MINUTE = 200
 """Reading speed for technical prose in pt-BR (code excluded): slower than the ~250 wpm of fiction."""
@@ -201,7 +202,8 @@ def build_catalog(pages: Iterable[Page], modules: Mapping[str, str], lessons_dir
             continue
         if not page.is_lesson or page.lesson_id is None:
             continue
-        card = _card(page, data, modules)
+        card = CARDS.get((page.rel, page.lesson_id, page.module_dir, page.lesson.text, tuple(modules.items())),
+                         lambda: _card(page, data, modules))
         cards.setdefault(card.module, []).append(card)
     ordered = list(modules) + sorted(slug for slug in cards if slug not in modules)
     module_cards = tuple(
@@ -215,6 +217,11 @@ def build_catalog(pages: Iterable[Page], modules: Mapping[str, str], lessons_dir
         for slug in ordered
     )
     return Catalog(modules=module_cards, tags_rel=tags_rel)
+
+
+# A card is a function of its page's text and the modules: `mkdocs serve` rebuilds the catalog after
+# each save, and only the edited lesson's card (its glossary placed in its sections) is made again.
+CARDS: Recent[LessonCard] = Recent(limit=4096)
 
 
 def _card(page: Page, data: Mapping[str, Any], modules: Mapping[str, str]) -> LessonCard:
