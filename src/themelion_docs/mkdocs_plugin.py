@@ -31,7 +31,7 @@ from themelion_docs.config import CheckConfig, ConfigError, load_config
 from themelion_docs.examples import exercise_inserts, output_inserts
 from themelion_docs.render import rewrite
 from themelion_docs.guide import RuleLinks
-from themelion_docs.report import CheckReport
+from themelion_docs.report import CheckReport, PageReport
 from themelion_docs.reports.text import finding_blocks
 from themelion_docs.rules.context import Page
 from themelion_docs import site
@@ -227,6 +227,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
     def __init__(self) -> None:
         self.check_config: CheckConfig | None = None
         self.report: CheckReport | None = None
+        self.page_reports: dict[str, PageReport] = {}  # self.report's pages by path in docs_dir
         self.pages: dict[str, Page] = {}
         self.examples: dict[str, Any] = {}
         self.renders: MemoryMemo | None = None
@@ -278,6 +279,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             outcomes = {path: page.outcome for path, page in self.examples.items()}
         started = time.perf_counter()
         self.report = check_pages(pages, self.check_config, build_corpus(pages), outcomes, meta, memo, salt)
+        self.page_reports = {page.rel: page for page in self.report.pages}
         log.debug("themelion: regras de %d páginas em %.3f s (memo: %s)", len(pages),
                   time.perf_counter() - started, "sim" if memo is not None else "não")
         unreadable = set()
@@ -341,10 +343,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
 
         from themelion_docs.dashboard import DASHBOARD_URI, status_html
 
-        by_rel = getattr(self, "_reports_by_rel", None)
-        if by_rel is None or by_rel[0] is not self.report:
-            by_rel = self._reports_by_rel = (self.report, {p.rel: p for p in self.report.pages})
-        report = by_rel[1].get(page.file.src_uri)
+        report = self.page_reports.get(page.file.src_uri)
         if report is None or report.kind != "lesson":
             return html
         dashboard = files.get_file_from_path(DASHBOARD_URI)
@@ -471,26 +470,30 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         """Markdown additions for the learners' site; ``self.pages`` holds every parsed page."""
         module = page.meta.get("module")
         module = module if isinstance(module, str) else None
-        catalog = self.site_catalog()
-        return _SITE_MARKDOWN.get((markdown, parsed.rel, self._catalog_key, module),
+        key, catalog = self._keyed_catalog()
+        return _SITE_MARKDOWN.get((markdown, parsed.rel, key, module),
                                   lambda: site.site_markdown(markdown, parsed.rel, catalog, module))
 
     def site_catalog(self) -> site.Catalog:
-        """The lessons by module, built once per build (``self.pages`` is a new dict on every build)
-        and looked up by the pages' paths and texts on the next builds of the process."""
+        return self._keyed_catalog()[1]
+
+    def _keyed_catalog(self) -> tuple[tuple, site.Catalog]:
+        """The lessons by module and the key naming its inputs (every page's path and text, the
+        modules): built once per build (``self.pages`` is a new dict on every build) and looked up
+        by that key on the next builds of the process."""
         cached = getattr(self, "_site_catalog", None)
         if cached is not None and cached[0] is self.pages:
-            return cached[1]
+            return cached[1], cached[2]
         modules = dict(self.check_config.modules) if self.check_config else {}
         lessons_dir = self.check_config.lessons_dir if self.check_config else "backend"
         texts = {rel: page.lesson.text for rel, page in self.pages.items() if page.lesson is not None}
         pages = list(self.pages.values())
-        self._catalog_key = (tuple(sorted((rel, page.path, texts.get(rel)) for rel, page in self.pages.items())),
-                             tuple(modules.items()), lessons_dir)
-        catalog = _CATALOGS.get(self._catalog_key, lambda: site.build_catalog(
-            pages, modules, lessons_dir, site.find_tags_page(texts)))
-        self._site_catalog = (self.pages, catalog)
-        return catalog
+        key = (tuple(sorted((rel, page.path, texts.get(rel)) for rel, page in self.pages.items())),
+               tuple(modules.items()), lessons_dir)
+        catalog = _CATALOGS.get(key, lambda: site.build_catalog(pages, modules, lessons_dir,
+                                                                 site.find_tags_page(texts)))
+        self._site_catalog = (self.pages, key, catalog)
+        return key, catalog
 
     @_timed
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:

@@ -36,7 +36,3 @@ class Recent(Generic[V]):
             return value
         self.hits += 1
         return value
-
-    def clear(self) -> None:
-        self.entries.clear()
-        self.hits = self.misses = 0
