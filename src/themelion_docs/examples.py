@@ -133,9 +133,10 @@ def execute(pages: Sequence[Page], settings: RunnerSettings, progress: Progress 
         "node_available": run.node_available,
         "python": run.python_version,
         "examples_skipped": len(own) - passed - failed,
-        # hits count every run, exercises' too: say out of how many
+        # hits count every run, exercises' too: say out of how many ran or were looked up
+        # (a run="no" block is neither: it is counted among the blocks, not the runs)
         "examples_summary": (f"{blocks_text(counts)}{exercises_text}; "
-                             f"{hits} de {len(run.results)} execuções do cache; "
+                             f"{hits} de {hits + misses} execuções do cache; "
                              f"rede isolada: {'sim' if run.network_isolated else 'não'}"),
     }
     return outcomes, meta

@@ -70,6 +70,8 @@ def test_block_counts_add_up_with_skipped_invalid_and_interrupted_blocks():
                               "1 não executados por erro no bloco (opção inválida, dependência), "
                               "1 não executados (sessão interrompida);"), summary
     assert meta["examples"] == meta["examples_passed"] + meta["examples_failed"] + meta["examples_skipped"]
+    # runs are the blocks that ran or were looked up in the cache: not the run="no" one
+    assert "; 0 de 4 execuções do cache;" in summary, summary
 
 
 def test_a_hint_repeated_on_a_page_is_shown_once_with_its_count():
