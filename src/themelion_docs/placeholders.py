@@ -40,6 +40,7 @@ class Phrase:
     text: str  # as the template writes it, "{n}" for each expression
     pattern: re.Pattern[str]  # over folded text
     words: tuple[str, ...] = ()  # its literal words: every match holds them all (cheap substring tests first)
+    on_page: re.Pattern[str] | None = None  # over a folded page: finds every line a match may be on
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,19 @@ def phrases_from_template(source: str) -> tuple[Phrase, ...]:
         folded = fold(rest).split()
         words = [re.escape(w).replace(_VALUE, r"\S+") for w in folded]
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
-        literal = tuple(sorted({w for w in folded if _VALUE not in w}, key=len, reverse=True))
-        found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern, literal))
+        literal = tuple(sorted({w for w in folded if _VALUE not in w}, key=_rarity))
+        # the same phrase over a whole page: a match stays on one line, the boundary before it is
+        # left out (the regex engine then scans for its first word; match_phrase decides)
+        on_page = re.compile(r"\s+".join(words).replace(r"\s+", r"[^\S\n]+") + r"(?!\w)")
+        found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern, literal, on_page))
     return tuple(found.values())
+
+
+def _rarity(word: str) -> tuple[bool, int, str]:
+    """Order in which a phrase's words are looked for in a page: the rarest first, so that an
+    absent phrase usually costs one search. Prose seldom glues punctuation to a word the way
+    the instructions do ("objetivo,", "falha:"), and long words are rarer than short ones."""
+    return (word.isalnum(), -len(word), word)
 
 
 @lru_cache(maxsize=1)
@@ -114,19 +125,21 @@ def scan(lesson: Lesson, marker: str) -> Scan:
 
 @lru_cache(maxsize=64)
 def _scan(text: str, front_end: int, fences: tuple[tuple[int, int], ...], marker: str) -> Scan:
-    in_fence = {n for start, end in fences for n in range(start, end + 1)}
     raws = text.split("\n")
     bares = [_INLINE_CODE.sub("", raw) if "`" in raw else raw for raw in raws]
-    candidates = _candidate_lines(bares)
+    # Only the lines that may hold something are visited: those with the marker (none on a
+    # finished page) and the candidates for an instruction.
+    marked = {n for n, raw in enumerate(raws, start=1) if marker in raw} if marker in text else set()
     found: list[Leftover] = []
     lines: set[int] = set()
-    for number, (raw, bare) in enumerate(zip(raws, bares), start=1):
-        body = number > front_end and number not in in_fence
-        if marker in raw:
+    for number in sorted(marked | _candidate_lines(bares)):
+        raw, bare = raws[number - 1], bares[number - 1]
+        body = number > front_end and not any(start <= number <= end for start, end in fences)
+        if number in marked:
             if body and marker in bare:
                 lines.add(number)
             continue
-        hit = match_phrase(bare) if number in candidates else None
+        hit = match_phrase(bare)
         if hit:
             found.append(Leftover(number, hit))
             if body:
@@ -135,12 +148,12 @@ def _scan(text: str, front_end: int, fences: tuple[tuple[int, int], ...], marker
 
 
 def _candidate_lines(lines: list[str]) -> set[int]:
-    """Numbers of the lines an instruction may be on, found without a regex over the page.
+    """Numbers of the lines an instruction may be on, found with a few searches over the page.
 
     A match of ``match_phrase`` lies on one line and holds every literal word
-    of its phrase: a phrase whose words are not all in the page cannot match,
-    and for the others only the lines holding its longest word (found by
-    substring search) are checked one by one.
+    of its phrase: a phrase whose words are not all in the page cannot match
+    (a substring test each, the rarest word first), and for the others the
+    phrase itself is searched over the page, line breaks excluded.
     """
     folded = fold_uncached("\n".join(lines))
     present = [phrase for phrase in scaffold_phrases() if all(word in folded for word in phrase.words)]
@@ -149,12 +162,9 @@ def _candidate_lines(lines: list[str]) -> set[int]:
     breaks = [m.start() for m in _LINE_BREAK.finditer(folded)]
     candidates: set[int] = set()
     for phrase in present:
-        if not phrase.words:
+        if not phrase.words or phrase.on_page is None:
             return set(range(1, len(lines) + 1))  # a phrase of values only: every line
-        at = folded.find(phrase.words[0])
-        while at != -1:
-            candidates.add(bisect_right(breaks, at) + 1)
-            at = folded.find(phrase.words[0], at + 1)
+        candidates.update(bisect_right(breaks, m.start()) + 1 for m in phrase.on_page.finditer(folded))
     return candidates
 
 

@@ -141,6 +141,8 @@ def find_placeholders(lesson: Lesson, marker: str) -> list[Placeholder]:
     all covered; outside code blocks, a marker in inline code (`` `TODO(...)` ``)
     is a mention, not a placeholder.
     """
+    if marker not in lesson.text:
+        return []  # a finished page: no line to visit
     lines = lesson.text.split("\n")
     in_fence = {n for f in lesson.fences for n in range(f.line, f.end_line + 1)}
     front_end = lesson.front_matter.end_line if lesson.front_matter.present else 0
