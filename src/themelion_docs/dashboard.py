@@ -127,6 +127,18 @@ def format_date(value: Any) -> str:
 def dashboard_markdown(report: CheckReport, config: CheckConfig, linkable: Collection[str] | None = None,
                        generated_at: str | None = None) -> str:
     """``linkable``: docs-relative paths that exist in the site (others are shown without a link)."""
+    return dated(dashboard_parts(report, config, linkable), generated_at)
+
+
+def dated(parts: tuple[str, str], generated_at: str | None) -> str:
+    """The page from its two parts, with the date between them when there is one."""
+    head, tail = parts
+    return head + (f" Gerado em {format_date(generated_at)}." if generated_at else "") + tail
+
+
+def dashboard_parts(report: CheckReport, config: CheckConfig, linkable: Collection[str] | None = None
+                    ) -> tuple[str, str]:
+    """The page before and after the place of its date: the same parts are the same room."""
     rows = lesson_rows(report, config)
     items = checklist_items(config)
     failing = sum(1 for row in rows if row.errors)
@@ -139,10 +151,10 @@ def dashboard_markdown(report: CheckReport, config: CheckConfig, linkable: Colle
         "# Qualidade das lições",
         "",
         f"{len(rows)} lição(ões), {failing} com erro; {report.errors} erro(s), {report.warnings} aviso(s) "
-        f"e {len(report.waivers)} dispensa(s) no site inteiro."
-        + (f" Gerado em {format_date(generated_at)}." if generated_at else ""),
-        "",
+        f"e {len(report.waivers)} dispensa(s) no site inteiro.",
     ]
+    head = "\n".join(out)
+    out = [""]
     if rows:
         out += _table(["Lição", "Módulo", "Nível", "Palavras", "Exemplos (ok/rodados)", "Erros", "Avisos",
                        "Dispensas", "Última execução"],
@@ -172,7 +184,7 @@ def dashboard_markdown(report: CheckReport, config: CheckConfig, linkable: Colle
     if others:
         out += ["", "## Outras páginas com erro", ""]
         out += [f"- `{p.path}`: {p.errors} erro(s)" for p in others]
-    return "\n".join(out) + "\n"
+    return head, "\n" + "\n".join(out) + "\n"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -143,7 +143,7 @@ _REWRITTEN: Recent[str] = Recent(limit=2048)  # (path, text, inserts) -> the les
 _CATALOGS: Recent[site.Catalog] = Recent(limit=4)  # every page's path and text, modules -> catalog
 _SITE_MARKDOWN: Recent[str] = Recent(limit=2048)  # (body, page, catalog key, module) -> final Markdown
 _GUIDES: Recent[list] = Recent(limit=4)  # (rules configuration, docs hint) -> the guide's pages
-_DASHBOARDS: Recent[str] = Recent(limit=4)  # the report as the dashboard shows it -> its Markdown, dated
+_DASHBOARDS: Recent[str] = Recent(limit=4)  # the page's parts (the report as it shows it) -> its Markdown, dated
 
 
 class _RenderLog(logging.Handler):
@@ -312,7 +312,7 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
         """
         from mkdocs.structure.files import File
 
-        from themelion_docs.dashboard import DASHBOARD_URI, dashboard_markdown
+        from themelion_docs.dashboard import DASHBOARD_URI, dashboard_parts, dated
         from themelion_docs.guide import guide_pages
 
         existing = {file.src_uri for file in files}
@@ -325,10 +325,9 @@ class ThemelionPlugin(BasePlugin[ThemelionConfig]):
             report, check_config = self.report, self.check_config
             # Dated when this state of the room was first reported: a rebuild that changes nothing
             # gives the same page (its stored HTML is reused), one that changes anything a new date.
-            undated = dashboard_markdown(report, check_config, linkable, None)
+            parts = dashboard_parts(report, check_config, linkable)
             now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-            generated.append((DASHBOARD_URI, _DASHBOARDS.get(
-                undated, lambda: dashboard_markdown(report, check_config, linkable, now))))
+            generated.append((DASHBOARD_URI, _DASHBOARDS.get(parts, lambda: dated(parts, now))))
         for src_uri, content in generated:
             if src_uri not in existing:
                 files.append(File.generated(config, src_uri, content=content))

@@ -66,3 +66,12 @@ def test_dates_without_timezone_or_unparseable_are_kept_readable():
     assert format_date("2025-01-02T03:04:05") == "02/01/2025 03:04"
     assert format_date("ontem") == "ontem"
     assert format_date(None) == "—"
+
+
+def test_the_date_follows_the_room_summary_and_is_all_that_differs_between_two_dates():
+    undated = dashboard_markdown(REPORT, CONFIG)
+    dated = dashboard_markdown(REPORT, CONFIG, generated_at="2026-12-07T15:50:00+00:00")
+    summary = "2 lição(ões), 1 com erro; 1 erro(s), 1 aviso(s) e 1 dispensa(s) no site inteiro."
+    assert f"\n{summary}\n" in undated
+    assert f"\n{summary} Gerado em 07/12/2026 15:50 UTC.\n" in dated
+    assert dated.replace(" Gerado em 07/12/2026 15:50 UTC.", "") == undated
