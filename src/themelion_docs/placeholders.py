@@ -39,8 +39,8 @@ MIN_LETTERS = 8  # shorter leftovers ("| | |") are structure, not instructions
 class Phrase:
     text: str  # as the template writes it, "{n}" for each expression
     pattern: re.Pattern[str]  # over folded text
-    words: tuple[str, ...] = ()  # its literal words: every match holds them all (cheap substring tests first)
-    on_page: re.Pattern[str] | None = None  # over a folded page: finds every line a match may be on
+    words: tuple[str, ...]  # its literal words: every match holds them all (cheap substring tests first)
+    on_page: re.Pattern[str]  # over a folded page: finds every line a match may be on
 
 
 @dataclass(frozen=True)
@@ -66,19 +66,12 @@ def phrases_from_template(source: str) -> tuple[Phrase, ...]:
         folded = fold(rest).split()
         words = [re.escape(w).replace(_VALUE, r"\S+") for w in folded]
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
-        literal = tuple(sorted({w for w in folded if _VALUE not in w}, key=_rarity))
+        literal = tuple(sorted({w for w in folded if _VALUE not in w}, key=len, reverse=True))
         # the same phrase over a whole page: a match stays on one line, the boundary before it is
         # left out (the regex engine then scans for its first word; match_phrase decides)
-        on_page = re.compile(r"\s+".join(words).replace(r"\s+", r"[^\S\n]+") + r"(?!\w)")
+        on_page = re.compile(r"[^\S\n]+".join(words) + r"(?!\w)")
         found.setdefault(rest, Phrase(rest.replace(_VALUE, "{n}"), pattern, literal, on_page))
     return tuple(found.values())
-
-
-def _rarity(word: str) -> tuple[bool, int, str]:
-    """Order in which a phrase's words are looked for in a page: the rarest first, so that an
-    absent phrase usually costs one search. Prose seldom glues punctuation to a word the way
-    the instructions do ("objetivo,", "falha:"), and long words are rarer than short ones."""
-    return (word.isalnum(), -len(word), word)
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +145,7 @@ def _candidate_lines(lines: list[str]) -> set[int]:
 
     A match of ``match_phrase`` lies on one line and holds every literal word
     of its phrase: a phrase whose words are not all in the page cannot match
-    (a substring test each, the rarest word first), and for the others the
+    (a substring test each, the longest word first), and for the others the
     phrase itself is searched over the page, line breaks excluded.
     """
     folded = fold_uncached("\n".join(lines))
@@ -162,7 +155,7 @@ def _candidate_lines(lines: list[str]) -> set[int]:
     breaks = [m.start() for m in _LINE_BREAK.finditer(folded)]
     candidates: set[int] = set()
     for phrase in present:
-        if not phrase.words or phrase.on_page is None:
+        if not phrase.words:
             return set(range(1, len(lines) + 1))  # a phrase of values only: every line
         candidates.update(bisect_right(breaks, m.start()) + 1 for m in phrase.on_page.finditer(folded))
     return candidates
