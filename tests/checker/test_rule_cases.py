@@ -196,6 +196,9 @@ CASES = [
     Case("C001", edit("assert total_de_handshakes(10, persistente=True) == 1\n",
                       "assert total_de_handshakes(10, persistente=True) == 1" + " " * 40 + "# " + "x" * 60 + "\n"),
          at="# xxxx", says="(limite 100)"),
+    Case("C002", edit("  |--- GET /b ------------->|\n",
+                      "  |--- GET /b ------------->|" + " " * 60 + "(reaproveita a conexão)\n"),
+         at="(reaproveita a conexão)", says="linha do diagrama com 112 caracteres (limite 100)"),
     # ------------------------------------------------------------ exercises
     Case("X001", edit('```python exercise="lote" part="tests" title="test_lote.py"', '```python title="test_lote.py"'),
          at="## Pratique", says="nenhum bloco com exercise"),

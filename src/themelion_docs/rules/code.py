@@ -117,18 +117,22 @@ def _has_tests(tree: ast.Module | None) -> bool:
     return False
 
 
-@lesson_rule("C001")
-def long_code_lines(page: Page, context: Context) -> Iterable[Finding]:
-    """Lines of example code wider than the lesson's column (the limit is data: ``max_columns``)."""
+@lesson_rule("C001", "C002")
+def wide_lines(page: Page, context: Context) -> Iterable[Finding]:
+    """Lines wider than the lesson's column: example code (C001) and ASCII diagrams (C002).
+
+    Each rule's limit and the fence languages it reads are data (``max_columns``, ``languages``).
+    """
     lesson = page.lesson
     if lesson is None:
         return
-    params = context.params("C001")
-    limit, languages = int(params["max_columns"]), {str(x) for x in params["languages"]}
-    for fence in lesson.fences:
-        if fence.language.lower() not in languages:
-            continue
-        for offset, line in enumerate(fence.content.split("\n")):
-            if len(line) > limit:
-                yield context.finding(page, "C001", fence.content_line + offset, length=len(line),
-                                      max_columns=limit)
+    for code in ("C001", "C002"):
+        params = context.params(code)
+        limit, languages = int(params["max_columns"]), {str(x).lower() for x in params["languages"]}
+        for fence in lesson.fences:
+            if fence.language.lower() not in languages:
+                continue
+            for offset, line in enumerate(fence.content.split("\n")):
+                if len(line) > limit:
+                    yield context.finding(page, code, fence.content_line + offset, length=len(line),
+                                          max_columns=limit)
