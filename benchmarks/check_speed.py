@@ -77,6 +77,12 @@ def main() -> None:
     markdown_only = median_seconds(lambda: markdown_it.parse(pilot), args.repeats * 10)
     parse_only = median_seconds(lambda: parse("http.md", pilot), args.repeats * 10, cold=True)
     one = median_seconds(lambda: check_sources([source], config), args.repeats * 10, cold=True)
+    with tempfile.TemporaryDirectory() as folder:
+        # The same cold check writing the memo (an empty folder each time): what the cache costs a first run.
+        folders = iter(Path(folder, str(n)) for n in range(args.repeats * 10))
+        salt = tool_fingerprint()
+        one_memo = median_seconds(lambda: check_sources([source], config, memo=MemoryMemo(FileMemo(next(folders))),
+                                                        salt=salt), args.repeats * 10, cold=True)
     corpus = generated_corpus(pilot, args.lessons)
     many = median_seconds(lambda: check_sources(corpus, config), args.repeats, cold=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -91,6 +97,7 @@ def main() -> None:
     print(f"{'parse do markdown-it-py, piloto':<44}{markdown_only * 1000:>10.2f} ms{markdown_only * 1000:>11.2f} ms")
     print(f"{'parse (markdown-it + modelo), piloto':<44}{parse_only * 1000:>10.2f} ms{parse_only * 1000:>11.2f} ms")
     print(f"{'check completo, piloto':<44}{one * 1000:>10.2f} ms{one * 1000:>11.2f} ms")
+    print(f"{'check completo gravando o memo, piloto':<44}{one_memo * 1000:>10.2f} ms{one_memo * 1000:>11.2f} ms")
     print(f"{f'check completo, corpus de {args.lessons} lições':<44}{many:>11.2f} s"
           f"{many / args.lessons * 1000:>11.2f} ms")
     print(f"{f'check sem mudanças (memo), corpus de {args.lessons}':<44}{warm:>11.2f} s"
@@ -98,6 +105,7 @@ def main() -> None:
     print(f"razão memo/check completo: {warm / many:.3f}x (meta: <= 2 ms por lição inalterada)")
     print(f"check frio / parse do markdown-it-py, piloto: {one / markdown_only:.2f}x (meta: <= 1,5x)")
     print(f"check frio / parse com modelo, piloto: {one / parse_only:.2f}x")
+    print(f"check frio gravando o memo / sem memo, piloto: {one_memo / one:.2f}x (o custo do cache num primeiro run)")
     print()
     print(f"{'lição':<44}{'KB':>6}{'palavras':>10}{'check':>11}")
     lessons = sorted((ROOT / "content" / "backend").glob("*/*.md"))
