@@ -77,16 +77,15 @@ def main() -> None:
     markdown_only = median_seconds(lambda: markdown_it.parse(pilot), args.repeats * 10)
     parse_only = median_seconds(lambda: parse("http.md", pilot), args.repeats * 10, cold=True)
     one = median_seconds(lambda: check_sources([source], config), args.repeats * 10, cold=True)
+    salt = tool_fingerprint()
     with tempfile.TemporaryDirectory() as folder:
         # The same cold check writing the memo (an empty folder each time): what the cache costs a first run.
         folders = iter(Path(folder, str(n)) for n in range(args.repeats * 10))
-        salt = tool_fingerprint()
         one_memo = median_seconds(lambda: check_sources([source], config, memo=MemoryMemo(FileMemo(next(folders))),
                                                         salt=salt), args.repeats * 10, cold=True)
     corpus = generated_corpus(pilot, args.lessons)
     many = median_seconds(lambda: check_sources(corpus, config), args.repeats, cold=True)
     with tempfile.TemporaryDirectory() as folder:
-        salt = tool_fingerprint()
         check_sources(corpus, config, memo=MemoryMemo(FileMemo(Path(folder))), salt=salt)  # fills the memo
         # A new process each time: only the files on disk are shared.
         warm = median_seconds(lambda: check_sources(corpus, config, memo=MemoryMemo(FileMemo(Path(folder))),

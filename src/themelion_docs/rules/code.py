@@ -117,7 +117,10 @@ def _has_tests(tree: ast.Module | None) -> bool:
     return False
 
 
-@lesson_rule("C001", "C002")
+_WIDTH_RULES = ("C001", "C002")  # code lines, diagram lines: same check, each with its own limit and languages
+
+
+@lesson_rule(*_WIDTH_RULES)
 def wide_lines(page: Page, context: Context) -> Iterable[Finding]:
     """Lines wider than the lesson's column: example code (C001) and ASCII diagrams (C002).
 
@@ -126,7 +129,7 @@ def wide_lines(page: Page, context: Context) -> Iterable[Finding]:
     lesson = page.lesson
     if lesson is None:
         return
-    for code in ("C001", "C002"):
+    for code in _WIDTH_RULES:
         params = context.params(code)
         limit, languages = int(params["max_columns"]), {str(x).lower() for x in params["languages"]}
         for fence in lesson.fences:
